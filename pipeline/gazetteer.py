@@ -1,0 +1,116 @@
+"""Place and organisation gazetteers, matched clitic-aware and longest first.
+
+Sources, in precedence order (the first entry for a key wins):
+  places_extra.tsv (news forms and subdivisions), Babel/CLDR Arabic territory
+  names, pycountry's Arabic names, orgs.tsv, Wikidata world cities
+  (cities.tsv), ANERGazet organisations.
+"""
+from __future__ import annotations
+
+import gettext
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from .data import load_tsv
+from .document import Doc
+from .lexicon import PROCLITICS, PhraseTable, form_tokens, strip_clitic
+from .normalize import remove_diacritics
+
+# CLDR territory codes that are organisations, and the world itself.
+_CLDR_ORGS = {"EU": "ORG", "UN": "ORG", "EZ": None, "001": None, "QO": None, "ZZ": None}
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    name: str
+    type: str  # GPE | LOC | ORG
+    country: Optional[str]
+    region: Optional[str]
+    source: str
+
+
+def _entries() -> list[GazEntry]:
+    from babel import Locale
+
+    out: list[GazEntry] = []
+    for r in load_tsv("places_extra"):
+        out.append(GazEntry(r["name"], r["type"], r["country"] or None, r["region"] or None, "places_extra"))
+    for code, name in Locale("ar").territories.items():
+        if code in _CLDR_ORGS:
+            if _CLDR_ORGS[code]:
+                out.append(GazEntry(name, _CLDR_ORGS[code], None, None, "cldr"))
+            continue
+        if code.isdigit():
+            out.append(GazEntry(name, "LOC", None, None, "cldr"))
+        elif len(code) == 2:
+            out.append(GazEntry(name, "GPE", code, None, "cldr"))
+    out.extend(_pycountry_entries())
+    for r in load_tsv("orgs"):
+        out.append(GazEntry(r["name"], r["type"] or "ORG", r["country"] or None, None, "orgs"))
+    for r in load_tsv("cities"):
+        out.append(GazEntry(r["name"], "GPE", r["country"], None, "wikidata_cities"))
+    for r in load_tsv("orgs_anergazet"):
+        out.append(GazEntry(r["name"], "ORG", None, None, "anergazet"))
+    return out
+
+
+def _pycountry_entries() -> list[GazEntry]:
+    import pycountry
+
+    try:
+        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+    except OSError:
+        return []
+    out = []
+    for c in pycountry.countries:
+        name = remove_diacritics(tr.gettext(c.name))  # pycountry's Arabic carries shadda
+        if name != c.name:
+            out.append(GazEntry(name, "GPE", c.alpha_2, None, "pycountry"))
+    return out
+
+
+class Gazetteer:
+    def __init__(self) -> None:
+        self.table: PhraseTable[GazEntry] = PhraseTable()
+        self.by_country_name: dict[str, GazEntry] = {}
+        for e in _entries():
+            self.table.add(e.name, e)
+
+    def find(self, doc: Doc) -> list[tuple[int, int, int, GazEntry]]:
+        """(first token, end token, key start, entry) for every match, left to right."""
+        keys = [t.key.lower() if t.kind == "latin" else t.key for t in doc.tokens]
+        out = []
+        i, n = 0, len(keys)
+        while i < n:
+            if doc.tokens[i].kind not in ("word", "latin"):
+                i += 1
+                continue
+            m = self.table.match_clitic(keys, i, PROCLITICS)
+            if m:
+                end, entry, clitic = m
+                # ال is part of many names (الصين): only cut it when the bare form matched
+                out.append((i, end, doc.tokens[i].start + len(clitic), entry))
+                i = end
+            else:
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer()
+
+
+def country_mention_counts(doc: Doc) -> Counter:
+    """How often each country (by ISO code) is named in the article."""
+    cached = getattr(doc, "_country_counts", None)
+    if cached is not None:
+        return cached
+    counts: Counter = Counter()
+    for _, _, _, e in gazetteer().find(doc):
+        if e.type == "GPE" and e.country:
+            counts[e.country] += 1
+    doc._country_counts = counts  # type: ignore[attr-defined]
+    return counts

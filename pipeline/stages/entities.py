@@ -1,0 +1,446 @@
+"""Stage 6: entities from gazetteers and rules, linked within the article.
+
+Precedence when mentions overlap: the longer span wins; at equal length a rule
+mention (kind word, Latin name, acronym) beats a gazetteer hit, because the
+rule saw the name's context.  Mentions of one referent are merged into one
+entity with every surface form as an alias: acronyms bound in parentheses,
+Latin names glued to an Arabic name, quoted short names, and any later
+occurrence of an alias already known.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+from ..data import load_tsv, load_yaml
+from ..document import Doc
+from ..gazetteer import gazetteer
+from ..lexicon import PROCLITICS, strip_clitic
+from ..normalize import key, name_key
+
+QUOTES_OPEN = {'"', "«", "“", "'", "”"}
+QUOTES_CLOSE = {'"', "»", "”", "'", "“"}
+TYPE_RANK = {"CLUSTER": 6, "EVENT": 5, "ORG": 4, "PERSON": 3, "GPE": 2, "LOC": 1}
+
+LATIN_NAME_RE = regex.compile(
+    r"""
+    (?<![\p{Latin}\d])
+    (?:[\p{Lu}][\p{Latin}\d&'’.-]*|[\p{Latin}]*\d[\p{Latin}\d]*)   # a capitalised word or an alphanumeric code (H2, COP26)
+    (?:
+      (?:\ |,\ )                                  # a space, or ', ' before Inc./Ltd.
+      (?:[\p{Lu}][\p{Latin}\d&'’.-]*|[\p{Latin}]*\d[\p{Latin}\d]*|of|the|and|for|de|du|la|des|le|&)
+    )*
+    """,
+    regex.VERBOSE,
+)
+
+
+@dataclass
+class Mention:
+    start: int  # text offsets
+    end: int
+    type: str
+    name: str
+    rule: str
+    country: Optional[str] = None
+    region: Optional[str] = None
+    aliases: list[str] = field(default_factory=list)
+    link: Optional[int] = None  # index of a mention this one names as well
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    cfg = load_yaml("entity_rules")
+    return {
+        "kinds": {key(k): v for k, v in cfg["kinds"].items()},
+        "cluster_markers": {key(w) for w in cfg["cluster_markers"]},
+        "group_cluster_markers": {key(w) for w in cfg["group_cluster_markers"]},
+        "generic": {key(w) for w in cfg["generic_words"]},
+        "stops": {key(w) for w in cfg["name_stops"]},
+        "person_cues": {key(w) for w in cfg["person_cues"]},
+        "event_bases": {key(w) for w in cfg["event_bases"]},
+        "latin_joiners": set(cfg["latin_joiners"]),
+        "person_names": _person_names(),
+    }
+
+
+def _person_names() -> frozenset:
+    try:
+        return frozenset(key(r["name"]) for r in load_tsv("person_names"))
+    except FileNotFoundError:
+        return frozenset()
+
+
+def clean_name(s: str) -> str:
+    """A name without quotes, brackets and doubled spaces."""
+    s = regex.sub(r"[\"«»“”()\[\]]", " ", s)
+    return " ".join(s.split()).strip(" ،,:؛.-")
+
+
+class EntityFinder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.r = rules()
+        self.toks = doc.tokens
+        self.keys = [t.key for t in doc.tokens]
+        self.n = len(self.toks)
+
+    def span(self, i: int, j: int, clitic: str = "") -> tuple[int, int]:
+        s, e = self.doc.text_span(i, j)
+        if clitic:
+            s = self.doc.norm.to_text[self.toks[i].start + len(clitic)]
+        return s, e
+
+    def gap(self, i: int) -> str:
+        """Key text between token i and i+1."""
+        return self.doc.norm.key[self.toks[i].end:self.toks[i + 1].start] if i + 1 < self.n else ""
+
+    # -- gazetteer ----------------------------------------------------------
+    def gazetteer_mentions(self) -> list[Mention]:
+        out = []
+        for i, j, kstart, e in gazetteer().find(self.doc):
+            s = self.doc.norm.to_text[kstart]
+            _, end = self.doc.text_span(i, j)
+            surface = clean_name(self.doc.text[s:end])
+            # للصين: the span is صين, the alias is the gazetteer's الصين
+            name = surface if key(surface) == key(e.name) else e.name
+            out.append(Mention(s, end, e.type, name, f"gazetteer:{e.source}",
+                               country=e.country, region=e.region))
+        return out
+
+    # -- kind word + name ---------------------------------------------------
+    def kind_mentions(self) -> list[Mention]:
+        out = []
+        r = self.r
+        cluster_talk = any(k in ("صناعيه", "الصناعيه") for k in self.keys) and any(
+            k.endswith("مجموعات") or k.endswith("تجمعات") or k.endswith("المجموعات") for k in self.keys)
+        for i in range(self.n):
+            if self.toks[i].kind != "word":
+                continue
+            for clitic, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "ك", "وب", "ول")):
+                kind = r["kinds"].get(rest)
+                if kind:
+                    m = self.name_after(i, clitic, rest, kind, cluster_talk)
+                    if m:
+                        out.append(m)
+                    break
+        return out
+
+    def name_after(self, i: int, clitic: str, kind_word: str, kind: str, cluster_talk: bool) -> Optional[Mention]:
+        r = self.r
+        j = i + 1
+        if j >= self.n or "\n" in self.gap(i):
+            return None
+        parts_end = j
+        quoted = None
+        # a quoted name: مجموعة "دونكيرك"
+        if self.keys[j] in QUOTES_OPEN:
+            k = j + 1
+            while k < self.n and self.keys[k] not in QUOTES_CLOSE and k - j < 8 and "\n" not in self.gap(k - 1):
+                k += 1
+            if k < self.n and self.keys[k] in QUOTES_CLOSE and k > j + 1:
+                quoted = (j + 1, k)
+                parts_end = k + 1
+            else:
+                return None
+        else:
+            k = j
+            while k < self.n and k - j < 7:
+                t = self.toks[k]
+                kk = self.keys[k]
+                if t.kind == "latin" or t.kind == "num":
+                    break
+                if t.kind != "word" or kk in r["stops"]:
+                    break
+                if kk.startswith("و") and not (kk.startswith("وال") and k > j):
+                    break
+                if k > j and "\n" in self.gap(k - 1):
+                    break
+                k += 1
+                if k < self.n and (self.gap(k - 1).strip() or self.keys[k] in "،,:؛.()"):
+                    break
+            parts_end = k
+        # a Latin name glued after the Arabic one: "دونكيرك" Dunkerque
+        latin_span = None
+        if parts_end < self.n and self.toks[parts_end].kind == "latin" and "\n" not in self.gap(parts_end - 1):
+            k = parts_end
+            while k < self.n and self.toks[k].kind in ("latin", "num") and "\n" not in self.gap(k - 1):
+                k += 1
+            latin_span = (parts_end, k)
+            parts_end = k
+        # a trailing nisba adjective belongs to the name: مجموعة "دونكيرك" Dunkerque الصناعية
+        if (quoted or latin_span) and parts_end < self.n and self.keys[parts_end].startswith("ال") \
+                and self.keys[parts_end].endswith(("يه", "ي")) and "\n" not in self.gap(parts_end - 1):
+            parts_end += 1
+        if parts_end <= j:
+            return None
+        name_keys = [k for k in self.keys[j:parts_end] if self.toks[self.keys.index(k, j)].kind == "word"]
+        content = [k for k in self.keys[j:parts_end] if k not in QUOTES_OPEN | QUOTES_CLOSE]
+        if not content or (content[0] in r["generic"] and not latin_span and not quoted):
+            return None  # منطقة صناعية رئيسية، مبادرة تابعة ل...: a description, not a name
+        if not latin_span and not quoted and len(content) == 1 and content[0].startswith("ال") and kind_word.startswith("ال"):
+            return None  # الشركة السعودية: a reference, not a name
+        if kind_word.startswith("ال") and not any(k.startswith(("لل", "ل")) or k.startswith("ال") for k in content):
+            return None
+        etype = kind
+        all_keys = set(content)
+        if kind == "CLUSTER":
+            if not any(any(k.endswith(mk) or k == mk for mk in r["cluster_markers"]) for k in all_keys):
+                return None
+        if kind_word in ("مجموعه",):
+            if any(k in r["group_cluster_markers"] for k in all_keys) or cluster_talk:
+                etype = "CLUSTER"
+        s, e = self.span(i, parts_end, clitic)
+        m = Mention(s, e, etype, clean_name(self.doc.text[s:e]), f"kind:{kind_word}")
+        if quoted:
+            qs, qe = self.span(*quoted)
+            m.aliases.append(clean_name(self.doc.text[qs:qe]))
+            m.aliases.append(clean_name(self.doc.text[s:e].replace(self.doc.text[qs - 1:qe + 1], self.doc.text[qs:qe])))
+        if latin_span:
+            ls, le = self.span(*latin_span)
+            m.aliases.append(clean_name(self.doc.text[ls:le]))
+            # the Arabic name without the Latin gloss (not the bare kind word: شركة Accenture)
+            arabic = clean_name(self.doc.text[s:ls] + self.doc.text[le:e])
+            if arabic and arabic != m.name and len(arabic.split()) > 1:
+                m.aliases.append(arabic)
+        return m
+
+    # -- Latin names ----------------------------------------------------------
+    def latin_mentions(self) -> list[Mention]:
+        out = []
+        text = self.doc.text
+        for mt in LATIN_NAME_RE.finditer(text):
+            s, e = mt.span()
+            name = mt.group().rstrip(" ,.-")
+            e = s + len(name)
+            # trailing lower-case joiners are not part of the name
+            words = name.split()
+            while words and words[-1] in self.r["latin_joiners"]:
+                words.pop()
+            if not words:
+                continue
+            name = " ".join(words)
+            e = s + len(name) if text[s:s + len(name)] == name else e
+            if name.endswith(" Inc") and text[e:e + 1] == ".":
+                e += 1
+                name += "."
+            if len(name) < 2 or name.isdigit():
+                continue
+            etype = "EVENT" if regex.fullmatch(r"COP\s?\d+", name) else "ORG"
+            out.append(Mention(s, e, etype, text[s:e], "latin"))
+        return out
+
+    # -- NAME (ACRONYM) and NAME (ACRONYM، COUNTRY) ------------------------------
+    def acronym_links(self, mentions: list[Mention]) -> None:
+        text = self.doc.text
+        for m in mentions:
+            if m.rule == "latin":
+                continue
+            after = text[m.end:m.end + 60]
+            mt = regex.match(r"\s*\(\s*([\p{Lu}][\p{Lu}\d&-]{1,9})\s*(?:[،,]\s*([^()\n]{2,30}?))?\s*\)", after)
+            if mt:
+                m.aliases.append(mt.group(1))
+                if mt.group(2):
+                    place = mt.group(2).strip()
+                    for e in gazetteer().table.items():
+                        pass
+                    c = _country_of(place)
+                    if c:
+                        m.country = m.country or c[0]
+                        m.region = m.region or c[1]
+
+    # -- persons ---------------------------------------------------------------
+    def person_mentions(self) -> list[Mention]:
+        out = []
+        r = self.r
+        for i in range(self.n - 1):
+            if self.keys[i] not in r["person_cues"]:
+                continue
+            j = i + 1
+            # skip a second title: الرئيس التنفيذي، الأمير الدكتور
+            k = j
+            while k < self.n and k - j < 4:
+                t = self.toks[k]
+                kk = self.keys[k]
+                if t.kind != "word" or kk in r["stops"] or (kk.startswith("ال") and kk not in ("ال",)) \
+                        or kk in r["kinds"] or kk in r["person_cues"]:
+                    break
+                k += 1
+                if self.gap(k - 1).strip():
+                    break
+            if k - j < 2:
+                continue
+            names = self.keys[j:k]
+            known = r["person_names"]
+            if known and not any(nm in known for nm in names) and self.keys[i] not in ("قال", "وقال", "واضاف", "اضاف"):
+                continue
+            # the name must end at punctuation or a title/kind word, as in وقال فلان، رئيس ...
+            if k < self.n and self.toks[k].kind == "word" and self.keys[k] not in r["kinds"] and not self.gap(k - 1).strip():
+                nxt = self.keys[k]
+                if not (nxt.startswith(("رئيس", "مدير", "وزير", "الرئيس", "المدير", "الوزير", "نائب", "امين", "الامين"))):
+                    continue
+            s, e = self.span(j, k)
+            out.append(Mention(s, e, "PERSON", clean_name(self.doc.text[s:e]), "person_cue"))
+        return out
+
+    # -- events ------------------------------------------------------------------
+    def event_mentions(self) -> list[Mention]:
+        out = []
+        for i in range(self.n - 1):
+            if self.keys[i] in self.r["event_bases"] and self.toks[i + 1].kind == "num" \
+                    and regex.fullmatch(r"(19|20)\d\d", self.keys[i + 1]):
+                s, e = self.span(i, i + 2)
+                out.append(Mention(s, e, "EVENT", self.doc.text[s:e], "event_year"))
+        return out
+
+
+@lru_cache(maxsize=256)
+def _country_of(place: str) -> Optional[tuple[str, Optional[str]]]:
+    from ..lexicon import form_tokens
+
+    toks = list(form_tokens(place))
+    if not toks:
+        return None
+    m = gazetteer().table.match_clitic(toks, 0, PROCLITICS)
+    if m and m[1].country:
+        return m[1].country, m[1].region
+    return None
+
+
+def _place_after(doc: Doc, mentions: list[Mention]) -> None:
+    """A cluster without a country takes the place named right after it: مجموعة X الصناعية في فرنسا."""
+    places = [m for m in mentions if m.type == "GPE" and m.country]
+    for m in mentions:
+        if m.type != "CLUSTER" or m.country:
+            continue
+        line_end = doc.text.find("\n", m.end)
+        line_end = len(doc.text) if line_end < 0 else line_end
+        for p in places:
+            between = doc.text[m.end:p.start]
+            if m.end <= p.start < line_end and len(between) <= 12 and regex.fullmatch(r"[\s،,(]*(?:في|ب|،|\()?\s*(?:ال)?", between.strip()) is not None:
+                m.country, m.region = p.country, m.region or p.region
+                break
+            if m.start <= p.start and p.end <= m.end:
+                m.country, m.region = p.country, m.region or p.region
+                break
+
+
+def _drop_described_orgs(mentions: list[Mention]) -> list[Mention]:
+    """مبادرة المنتدى الاقتصادي العالمي: when a kind word is followed by a known
+    organisation and nothing else, the organisation is the name."""
+    orgs = [m for m in mentions if m.rule.startswith("gazetteer") and m.type == "ORG"]
+    out = []
+    for m in mentions:
+        if m.rule.startswith("kind:") and any(o.end == m.end and o.start > m.start for o in orgs):
+            continue
+        out.append(m)
+    return out
+
+
+def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    def prio(m: Mention):
+        rule_bonus = 0 if m.rule.startswith("gazetteer") else 1
+        return (m.end - m.start, rule_bonus)
+
+    chosen: list[Mention] = []
+    for m in sorted(mentions, key=prio, reverse=True):
+        clash = next((c for c in chosen if m.start < c.end and c.start < m.end), None)
+        if clash is None:
+            chosen.append(m)
+        elif m.rule.startswith("gazetteer") and clash.type in ("CLUSTER", "ORG", "EVENT") and m.type in ("GPE",) \
+                and clash.start <= m.start and m.end <= clash.end:
+            # a place inside a cluster/organisation name gives it a country and region
+            clash.country = clash.country or m.country
+            clash.region = clash.region or m.region
+            # and still counts as a place mention of its own (لويزيانا in مجموعة لويزيانا ...)
+            if m.region:
+                inner = Mention(m.start, m.end, m.type, m.name, m.rule, m.country, m.region)
+                inner.link = -1
+                chosen.append(inner)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _link(doc: Doc, mentions: list[Mention]):
+    """Merge mentions into entities by shared alias keys; return contract Entities."""
+    from ..models import Entity, Span
+
+    groups: list[dict] = []
+    by_key: dict[str, int] = {}
+
+    def find_group(keys: set[str]) -> Optional[int]:
+        for k in keys:
+            if k in by_key:
+                return by_key[k]
+        return None
+
+    for m in mentions:
+        names = [m.name] + m.aliases
+        keys = {name_key(n) for n in names if n}
+        g = find_group(keys)
+        if g is None:
+            groups.append({"mentions": [], "aliases": [], "types": [], "country": None, "region": None, "rules": []})
+            g = len(groups) - 1
+        grp = groups[g]
+        grp["mentions"].append(m)
+        for n in names:
+            if n and n not in grp["aliases"]:
+                grp["aliases"].append(n)
+        grp["types"].append(m.type)
+        grp["rules"].append(m.rule)
+        grp["country"] = grp["country"] or m.country
+        grp["region"] = grp["region"] or m.region
+        for k in keys:
+            by_key.setdefault(k, g)
+
+    # later plain occurrences of a known alias (دونكيرك، LFEC) are mentions too
+    text_key = doc.norm.key.lower()
+    for g, grp in enumerate(groups):
+        for alias in list(grp["aliases"]):
+            ak = name_key(alias)
+            if len(ak) < 3 or grp["types"][0] in ("GPE", "LOC"):
+                continue
+            for mt in regex.finditer(r"(?<![\p{L}\d])(?:" + "|".join(["", *PROCLITICS]) + r")" + regex.escape(ak) + r"(?![\p{L}\d])", text_key):
+                ks = mt.end() - len(ak)
+                s, e = doc.norm.span(ks, mt.end())
+                if not any(x.start <= s < x.end for x in grp["mentions"]):
+                    grp["mentions"].append(Mention(s, e, grp["types"][0], alias, "alias"))
+
+    entities, regions = [], []
+    for grp in groups:
+        etype = max(grp["types"], key=lambda t: TYPE_RANK[t])
+        aliases = grp["aliases"]
+        arabic = [a for a in aliases if not a.isascii()]
+        name = max(arabic or aliases, key=lambda a: (len(a.split()), len(a)))
+        country = grp["country"]
+        spans = sorted({(m.start, m.end) for m in grp["mentions"]})
+        entities.append(Entity(id="", type=etype, name=name, aliases=aliases, country=country,
+                               mentions=[Span(start=s, end=e) for s, e in spans],
+                               rule=",".join(sorted(set(grp["rules"])))))
+        regions.append(grp["region"])
+    order = sorted(range(len(entities)), key=lambda n: entities[n].mentions[0].start if entities[n].mentions else 0)
+    entities = [entities[n] for n in order]
+    regions = [regions[n] for n in order]
+    for n, e in enumerate(entities, 1):
+        e.id = f"e{n}"
+    doc.entity_regions = {e.id: r for e, r in zip(entities, regions) if r}
+    return entities
+
+
+def entities(doc: Doc) -> Doc:
+    """Find and link people, organisations, places, events and clusters."""
+    f = EntityFinder(doc)
+    rule_mentions = f.kind_mentions() + f.person_mentions() + f.event_mentions()
+    f.acronym_links(rule_mentions)
+    latin = f.latin_mentions()
+    # a Latin name already glued to an Arabic name is that name's alias
+    latin = [m for m in latin if not any(r.start <= m.start and m.end <= r.end for r in rule_mentions)]
+    f.acronym_links(latin)
+    gaz = f.gazetteer_mentions()
+    _place_after(doc, rule_mentions + gaz)
+    mentions = _resolve_overlaps(_drop_described_orgs(rule_mentions + latin + gaz))
+    # acronyms that were bound to a name are that name's mentions, not new ORGs
+    doc.entities = _link(doc, mentions)
+    return doc

@@ -1,0 +1,685 @@
+"""Stage 5: the Arabic number and quantity grammar.
+
+A left-to-right parser over the article's key tokens:
+
+    [hedge] NUMERAL [و NUMERAL ...] [UNIT [RATE] | COUNTED NOUN] [hedge-after]
+    بين NUMERAL (و|إلى) NUMERAL UNIT            (ranges)
+    NOUN ال+CARDINAL                             (المجموعات العشرين)
+
+Every quantity keeps its text span, the rule that fired and any ambiguity it
+resolved (decimal vs thousands separator, which rial).  Values are Decimals.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+from typing import Optional
+
+from ..data import load_tsv, load_yaml
+from ..document import Doc
+from ..lexicon import NUMBER_CLITICS, PROCLITICS, PhraseTable, form_tokens, strip_clitic
+from ..normalize import key
+
+INTEGER_UNITS = frozenset({"jobs", "persons", "count"})
+
+
+@dataclass
+class RawQuantity:
+    """A quantity on token indices, before it becomes a contract Quantity."""
+
+    tstart: int
+    tend: int
+    value: Decimal
+    unit: str
+    rule: str
+    value_max: Optional[Decimal] = None
+    approximate: bool = False
+    counted: Optional[str] = None
+    ambiguity: Optional[str] = None
+    kstart: Optional[int] = None  # key offset override when a clitic is cut off the first token
+
+    def start_key(self, doc: Doc) -> int:
+        return self.kstart if self.kstart is not None else doc.tokens[self.tstart].start
+
+
+@dataclass
+class Numeral:
+    value: Decimal
+    end: int  # token index after the numeral
+    scale: int  # largest scale word used (1 if none)
+    rule: str
+    alt_thousands: Optional[Decimal] = None  # reading if a single '.' groups thousands
+    ambiguity: Optional[str] = None
+    word: bool = False
+
+
+class Lexicon:
+    """All quantity tables, keyed and compiled once."""
+
+    def __init__(self) -> None:
+        nums = load_yaml("numbers")
+        self.cardinals: PhraseTable[int] = PhraseTable(sorted(nums["cardinals"].items(), key=lambda kv: -len(kv[0])))
+        self.definite_cardinals = {key(w): self.cardinals.match(form_tokens(w), 0)[1] for w in nums["definite_cardinals"]}
+        self.scales: dict[str, tuple[int, int]] = {key(w): tuple(v) for w, v in nums["scales"].items()}
+        self.fractions: PhraseTable[tuple[int, int]] = PhraseTable((w, tuple(v)) for w, v in nums["fractions"].items())
+        self.hedges_before: PhraseTable[str] = PhraseTable((h, h) for h in nums["hedges_before"])
+        self.hedges_after: PhraseTable[str] = PhraseTable((h, h) for h in nums["hedges_after"])
+        self.rates: PhraseTable[str] = PhraseTable(nums["rates"].items())
+        self.time_nouns = frozenset(key(w) for w in nums["time_nouns"])
+        self.not_counted = frozenset(key(w) for w in nums["not_counted"])
+        units: PhraseTable[tuple[str, Decimal]] = PhraseTable()
+        for row in load_tsv("currencies"):
+            units.add(row["form"], (row["code"], Decimal(row["factor"])))
+        for row in babel_currency_forms():
+            units.add(row[0], (row[1], Decimal(1)))
+        for row in load_tsv("units"):
+            units.add(row["form"], (row["unit"], Decimal(row["factor"])))
+        self.units = units
+        self.families = load_yaml("currency_families")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+@lru_cache(maxsize=1)
+def babel_currency_forms() -> tuple[tuple[str, str], ...]:
+    """CLDR's Arabic currency names (all plural forms) with their ISO codes."""
+    from babel import Locale
+
+    loc = Locale("ar")
+    out = []
+    for code, name in loc.currencies.items():
+        if len(code) == 3:
+            out.append((name, code))
+    plurals = loc._data.get("currency_names_plural", {})
+    for code, forms in plurals.items():
+        for name in forms.values():
+            out.append((name, code))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# digits
+
+
+def parse_digits(s: str) -> tuple[Decimal, Optional[Decimal], Optional[str], str]:
+    """Value of a digit token, the thousands reading if ambiguous, a note, the rule."""
+    if "ر" in s:  # Tunisian wire style: fraction digits first, then the integer part
+        frac, whole = s.split("ر")
+        return Decimal(f"{whole}.{frac}"), None, None, "digits_wire_decimal"
+    seps = [c for c in s if c in ".,،"]
+    if not seps:
+        return Decimal(s), None, None, "digits"
+    groups = [g for g in _split_groups(s)]
+    kinds = set(seps)
+    if kinds == {",", "."} and s.rfind(".") > s.rfind(","):
+        return Decimal(s.replace(",", "")), None, None, "digits_grouped"  # 9,098.27
+    if kinds == {",", "."}:
+        return Decimal(s.replace(".", "").replace(",", ".")), None, None, "digits_grouped"  # 1.234,5
+    sep = seps[0]
+    if len(seps) > 1:
+        if all(len(g) == 3 for g in groups[1:]):
+            return Decimal("".join(groups)), None, None, "digits_grouped"
+        return Decimal("".join(groups)), None, f"odd grouping {s}", "digits_grouped"
+    whole, frac = groups
+    if sep == "،":
+        return Decimal(f"{whole}.{frac}"), None, None, "digits_decimal_comma"
+    if sep == ",":
+        if len(frac) == 3:
+            return Decimal(whole + frac), None, None, "digits_grouped"
+        return Decimal(f"{whole}.{frac}"), None, None, "digits_decimal_comma"
+    # A single dot: a decimal, unless three digits follow and the unit says otherwise.
+    dec = Decimal(f"{whole}.{frac}")
+    if len(frac) == 3 and whole != "0":
+        return dec, Decimal(whole + frac), None, "digits_decimal"
+    return dec, None, None, "digits_decimal"
+
+
+def _split_groups(s: str) -> list[str]:
+    out, cur = [], ""
+    for c in s:
+        if c in ".,،":
+            out.append(cur)
+            cur = ""
+        else:
+            cur += c
+    out.append(cur)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the parser
+
+
+class Parser:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.lx = lexicon()
+        self.toks = doc.tokens
+        self.keys = [t.key.lower() if t.kind == "latin" else t.key for t in doc.tokens]
+        self.kinds = [t.kind for t in doc.tokens]
+        self.n = len(self.toks)
+        key_text = doc.norm.key
+        # Outlet habit: several dot groups (1.108.600) means dots group thousands here.
+        self.dot_groups_habit = any(
+            t.kind == "num" and t.key.count(".") > 1 for t in doc.tokens
+        )
+        self._key = key_text
+
+    # -- helpers ----------------------------------------------------------
+    def adjacent(self, i: int, j: int) -> bool:
+        """Tokens i and j touch (no space between)."""
+        return 0 <= i < self.n and 0 <= j < self.n and self.toks[i].end == self.toks[j].start
+
+    def gap_has_newline(self, i: int) -> bool:
+        return i + 1 < self.n and "\n" in self._key[self.toks[i].end:self.toks[i + 1].start]
+
+    def is_identifier_number(self, i: int) -> bool:
+        """A number glued to letters (COP26, H2, 2030s) is a name, not an amount."""
+        if i > 0 and self.adjacent(i - 1, i):
+            prev = self.toks[i - 1]
+            if prev.kind == "latin":
+                return True
+            if prev.kind == "word" and prev.key not in NUMBER_CLITICS:
+                return True
+        if i + 1 < self.n and self.adjacent(i, i + 1) and self.kinds[i + 1] == "latin":
+            return True
+        return False
+
+    # -- numerals -----------------------------------------------------------
+    def word_number(self, i: int, allow_clitic: bool) -> Optional[tuple[Numeral, str]]:
+        """Spelled-out cardinal (with و-joined parts) at token i; returns (numeral, clitic)."""
+        if self.kinds[i] != "word":
+            return None
+        clitics = ("و", "ب", "ل", "ك", "ف", "وب", "ول", "لل") if allow_clitic else ()
+        for clitic, rest in strip_clitic(self.keys[i], clitics):
+            m = self.lx.cardinals.match(self.keys, i, rest)
+            if not m:
+                continue
+            end, value = m
+            places = {_place(value)}
+            total = value
+            # خمسة وعشرون، ثلاثمائة وخمسون
+            while end < self.n and self.kinds[end] == "word" and self.keys[end].startswith("و") and len(self.keys[end]) > 1:
+                m2 = self.lx.cardinals.match(self.keys, end, self.keys[end][1:])
+                if not m2 or _place(m2[1]) in places or m2[1] >= 1000:
+                    break
+                places.add(_place(m2[1]))
+                total += m2[1]
+                end = m2[0]
+            return Numeral(Decimal(total), end, 1, "words", word=True), clitic
+        return None
+
+    def atom(self, i: int, first: bool) -> Optional[tuple[Numeral, str, int]]:
+        """One numeral component at i: digits or words, times an optional scale.
+
+        Returns (numeral, clitic cut from token i, token index where the span starts).
+        """
+        if i >= self.n:
+            return None
+        lx = self.lx
+        span_start = i
+        clitic = ""
+        base: Optional[Numeral] = None
+        k = self.keys[i]
+        # (2571) مليون — a parenthesised figure
+        if k == "(" and i + 2 < self.n and self.kinds[i + 1] == "num" and self.keys[i + 2] == ")":
+            v, alt, note, rule = parse_digits(self.keys[i + 1])
+            base = Numeral(v, i + 3, 1, rule + "_paren", alt, note)
+        elif self.kinds[i] == "num":
+            if self.is_identifier_number(i):
+                return None
+            v, alt, note, rule = parse_digits(k)
+            # -0.48% : a sign glued to the number, not a range dash
+            if i > 0 and self.keys[i - 1] == "-" and self.adjacent(i - 1, i) and not (
+                i > 1 and self.kinds[i - 2] == "num" and self.adjacent(i - 2, i - 1)):
+                v, alt = -v, (-alt if alt is not None else None)
+                span_start = i - 1
+            base = Numeral(v, i + 1, 1, rule, alt, note)
+        elif self.kinds[i] == "word":
+            wn = self.word_number(i, allow_clitic=True)
+            if wn:
+                base, clitic = wn
+            else:
+                # fraction before a scale: نصف مليون
+                for c, rest in strip_clitic(k, ("و", "ب", "ل")):
+                    fm = lx.fractions.match(self.keys, i, rest)
+                    if fm and fm[0] < self.n and self.keys[fm[0]] in lx.scales:
+                        num, den = fm[1]
+                        base = Numeral(Decimal(num) / Decimal(den), fm[0], 1, "fraction_scale", word=True)
+                        clitic = c
+                        break
+                if base is None:
+                    # a scale word standing alone: مليار دولار، ملياري دولار، وسبعة ملايين
+                    for c, rest in strip_clitic(k, ("و", "ب", "ل", "ال")):
+                        if rest in lx.scales:
+                            mult, count = lx.scales[rest]
+                            return (Numeral(Decimal(count * mult), i + 1, mult, "scale_word", word=True), c, i)
+        if base is None:
+            return None
+        # scale words after the base: 3.4 مليون، 600 ألف، ثلاثة ملايين
+        j = base.end
+        scale = 1
+        if j < self.n and self.kinds[j] == "word" and self.keys[j] in lx.scales and not self.gap_has_newline(j - 1):
+            mult, _ = lx.scales[self.keys[j]]
+            scale = mult
+            j += 1
+            # 63000 ألف / ألف مليون: a second scale multiplies again
+            if j < self.n and self.keys[j] in lx.scales and lx.scales[self.keys[j]][0] > mult:
+                scale *= lx.scales[self.keys[j]][0]
+                j += 1
+        value = base.value * scale
+        alt = base.alt_thousands * scale if base.alt_thousands is not None else None
+        if scale > 1:
+            alt = None  # 1.2 مليار: with a scale word the dot is a decimal
+        rule = base.rule + ("+scale" if scale > 1 else "")
+        return Numeral(value, j, scale, rule, alt, base.ambiguity, base.word), clitic, span_start
+
+    def numeral(self, i: int) -> Optional[tuple[Numeral, str, int]]:
+        """A full numeral: components joined by و with falling scales (12 مليون و500 ألف)."""
+        a = self.atom(i, True)
+        if not a:
+            return None
+        num, clitic, span_start = a
+        total, last_scale, end = num.value, num.scale, num.end
+        parts = 1
+        while last_scale > 1 and end < self.n:
+            k = self.keys[end]
+            nxt = None
+            if k == "و" and end + 1 < self.n and self.adjacent(end, end + 1):
+                nxt = self.atom(end + 1, False)
+            elif self.kinds[end] == "word" and k.startswith("و"):
+                nxt = self.atom(end, False)
+                if nxt and nxt[1] != "و":
+                    nxt = None
+            if not nxt or nxt[0].value >= last_scale or nxt[0].value <= 0:
+                break
+            total += nxt[0].value
+            last_scale = nxt[0].scale
+            end = nxt[0].end
+            parts += 1
+        if parts > 1:
+            num = Numeral(total, end, num.scale, "compound", None, None, num.word)
+        return num, clitic, span_start
+
+    # -- units ----------------------------------------------------------------
+    def unit_at(self, j: int) -> Optional[tuple[int, str, Decimal]]:
+        if j >= self.n or self.gap_has_newline(j - 1):
+            return None
+        m = self.lx.units.match(self.keys, j)
+        if not m and self.kinds[j] == "word":
+            # بالمئة / ريالاً are in the table; a clitic on a unit is rare but
+            # happens with و in lists (ومليون طن is handled by numeral)
+            m = None
+        if m:
+            end, (unit, factor) = m
+            return end, unit, factor
+        return None
+
+    def rate_at(self, j: int) -> Optional[tuple[int, str]]:
+        if j >= self.n or self.gap_has_newline(j - 1):
+            return None
+        m = self.lx.rates.match(self.keys, j)
+        if m:
+            return m
+        # per-unit prices: للبرميل، لكل برميل، لكل كيلوواط ساعة
+        k = self.keys[j]
+        if k in ("للبرميل",):
+            return j + 1, "bbl"
+        if k == "لكل" and j + 1 < self.n:
+            u = self.unit_at(j + 1)
+            if u:
+                end, unit, factor = u
+                # كيلو وات/ ساعة
+                if end + 1 < self.n and self.keys[end] == "/" and self.keys[end + 1] == "ساعه":
+                    end += 2
+                    unit = "Wh"
+                per = {"W": "kWh", "Wh": "kWh"}.get(unit, unit)
+                return end, per
+        return None
+
+    def counted_noun(self, j: int) -> Optional[tuple[int, str]]:
+        """An indefinite noun right after a number (14 شركة، أربع قارات) and its nisba adjective."""
+        if j >= self.n or self.kinds[j] != "word" or self.gap_has_newline(j - 1):
+            return None
+        k = self.keys[j]
+        if (k in self.lx.not_counted or k in self.lx.time_nouns or k.startswith("ال")
+                or k in self.lx.scales or len(k) < 2):
+            return None
+        if k.startswith("و") and len(k) > 3 and (k[1:] in self.lx.time_nouns):
+            return None
+        end = j + 1
+        # a nisba adjective continues the noun: مجموعات صناعية، ورقة علمية
+        if end < self.n and self.kinds[end] == "word" and _is_nisba(self.keys[end]) and not self.gap_has_newline(end - 1):
+            end += 1
+        return end, self.doc.surface(j, end)
+
+    # -- the main loop ----------------------------------------------------------
+    def parse(self) -> list[RawQuantity]:
+        out: list[RawQuantity] = []
+        i = 0
+        while i < self.n:
+            q = self.parse_at(i)
+            if q:
+                out.extend(q)
+                i = max(x.tend for x in q)
+            else:
+                i += 1
+        return out
+
+    def parse_at(self, i: int) -> Optional[list[RawQuantity]]:
+        lx = self.lx
+        # ranges: بين X و Y، من X إلى Y
+        r = self.range_at(i)
+        if r:
+            return [r]
+        hedge = lx.hedges_before.match_clitic(self.keys, i, ("و", "ب", "ل", "ف"))
+        start_tok, kstart = i, None
+        j = i
+        approx = False
+        if hedge:
+            end, _, clitic = hedge
+            if clitic:
+                kstart = self.toks[i].start + len(clitic)
+            j = end
+            approx = True
+            # a range after a hedge (بين 8% إلى 12%) is still a range
+        # %47 : the sign before the number
+        if j < self.n and self.keys[j] == "%" and j + 1 < self.n and self.kinds[j + 1] == "num" and self.adjacent(j, j + 1):
+            v, _, _, rule = parse_digits(self.keys[j + 1])
+            st = j if not hedge else start_tok
+            return [RawQuantity(st, j + 2, v, "percent", "percent_sign_before", approximate=approx, kstart=kstart)]
+        nm = self.numeral(j) if j < self.n else None
+        if not nm:
+            if hedge:
+                return None
+            return self.definite_count_at(i) or self.fraction_percent_at(i)
+        num, clitic, span_start = nm
+        if not hedge:
+            start_tok = span_start
+            if clitic:
+                kstart = self.toks[span_start].start + len(clitic)
+        q = self.finish(start_tok, num, approx, kstart)
+        if q is None:
+            # 57 و55% : a bare number shares the unit of the next one in a list
+            lst = self.list_head(start_tok, num, approx, kstart)
+            return lst
+        return [q]
+
+    def finish(self, start_tok: int, num: Numeral, approx: bool, kstart: Optional[int],
+               allow_bare: bool = False) -> Optional[RawQuantity]:
+        """Attach unit, rate, counted noun and trailing hedge to a numeral."""
+        lx = self.lx
+        j = num.end
+        value = num.value
+        rule = num.rule
+        counted = None
+        u = self.unit_at(j)
+        ambiguity = num.ambiguity
+        if u:
+            end, unit, factor = u
+            if unit.startswith("FAMILY:"):
+                unit, note = self.resolve_family(unit[7:])
+                ambiguity = _join(ambiguity, note)
+            if num.alt_thousands is not None and (unit in INTEGER_UNITS or self.dot_groups_habit):
+                ambiguity = _join(ambiguity, f"'.' read as thousands separator ({'whole unit ' + unit if unit in INTEGER_UNITS else 'outlet groups thousands with dots'})")
+                value = num.alt_thousands
+            value = value * factor
+            rule += "+unit"
+            j = end
+        else:
+            c = self.counted_noun(j)
+            if c is None:
+                if not allow_bare:
+                    return None
+                unit = "number"
+            else:
+                end, counted = c
+                noun_key = self.keys[j]
+                # a year followed by a noun is still a year (2014 شهدت ...)
+                if num.rule == "digits" and 1900 <= value <= 2100 and num.scale == 1:
+                    return None
+                unit = "count"
+                if num.alt_thousands is not None:
+                    ambiguity = _join(ambiguity, "'.' read as thousands separator (whole count)")
+                    value = num.alt_thousands
+                rule += "+counted"
+                j = end
+                if noun_key in lx.time_nouns:
+                    return None
+            if num.alt_thousands is not None and unit == "number":
+                pass
+        if unit in ("count",) and num.word and value == 1:
+            return None  # واحد before a noun is an article-like 'one', not a figure
+        rt = self.rate_at(j) if u else None
+        if rt:
+            j, per = rt
+            unit = f"{unit}/{per}"
+        ha = lx.hedges_after.match(self.keys, j) if j < self.n else None
+        if ha:
+            j = ha[0]
+            approx = True
+        if value == 0 and unit == "count":
+            return None
+        return RawQuantity(start_tok, j, value, unit, rule, approximate=approx, counted=counted,
+                           ambiguity=ambiguity, kstart=kstart)
+
+    def list_head(self, start_tok: int, num: Numeral, approx: bool, kstart: Optional[int]) -> Optional[list[RawQuantity]]:
+        """``57 و55%``: a number without unit followed by و and a number with one."""
+        j = num.end
+        if j >= self.n or num.word:
+            return None
+        nxt = None
+        if self.keys[j] == "و" and j + 1 < self.n:
+            nxt_i = j + 1
+        elif self.kinds[j] == "word" and self.keys[j] == "و":
+            nxt_i = j + 1
+        else:
+            return None
+        nm = self.numeral(nxt_i)
+        if not nm:
+            return None
+        second = self.finish(nxt_i, nm[0], approx, None)
+        if not second or second.unit in ("count",):
+            return None
+        if num.rule.startswith("digits") and 1900 <= num.value <= 2100:
+            return None
+        scale_factor = Decimal(1)
+        unit = second.unit
+        first_value = num.value
+        if unit == "percent" or unit.startswith("percent"):
+            pass
+        else:
+            return None  # only distributive percentages are safe to share
+        first = RawQuantity(start_tok, num.end, first_value * scale_factor, unit, num.rule + "+shared_unit",
+                            approximate=approx, kstart=kstart)
+        return [first, second]
+
+    def range_at(self, i: int) -> Optional[RawQuantity]:
+        k = self.keys[i]
+        opener = None
+        for c, rest in strip_clitic(k, ("و", "ف", "ب", "ل")):
+            if rest in ("بين", "من"):
+                opener = (c, rest)
+                break
+        if not opener:
+            return None
+        a = self.numeral(i + 1) if i + 1 < self.n else None
+        if not a:
+            return None
+        an, aclitic, _ = a
+        j = an.end
+        # the first number may carry its own unit: بين 10 آلاف دولار و20 ألفا
+        first_unit = self.unit_at(j)
+        if first_unit:
+            j = first_unit[0]
+        if j >= self.n:
+            return None
+        sep = self.keys[j]
+        if opener[1] == "بين" and sep == "و":
+            b_i = j + 1
+        elif opener[1] == "بين" and self.kinds[j] == "word" and sep.startswith("و"):
+            b_i = j
+        elif sep in ("الي", "حتي") or (opener[1] == "بين" and sep == "-"):
+            b_i = j + 1
+        else:
+            return None
+        b = self.numeral(b_i) if b_i < self.n else None
+        if not b:
+            return None
+        bn = b[0]
+        if b_i == j and b[1] != "و":
+            return None
+        q = self.finish(b_i, bn, False, None, allow_bare=False)
+        if q is None and first_unit:
+            q = RawQuantity(b_i, bn.end, bn.value, "number", bn.rule)
+            # بين 10 آلاف دولار و20 ألفا سنويا
+            end, unit, factor = first_unit
+            if unit.startswith("FAMILY:"):
+                unit, _ = self.resolve_family(unit[7:])
+            q.value = bn.value * factor
+            q.unit = unit
+            rt = self.rate_at(bn.end)
+            if rt:
+                q.tend, per = rt
+                q.unit = f"{unit}/{per}"
+        if q is None:
+            return None
+        lo = an.value
+        factor = q.value / bn.value if bn.value else Decimal(1)
+        if first_unit:
+            _, u1, f1 = first_unit
+            lo = an.value * f1
+        else:
+            # بين 10 و20 مليون : the first number borrows the second's scale
+            if an.scale == 1 and bn.scale > 1:
+                lo = an.value * bn.scale
+                lo = lo * (factor if factor else 1)
+            else:
+                lo = an.value * factor
+        if opener[1] == "من" and not (sep in ("الي", "حتي")):
+            return None
+        if lo >= q.value:
+            return None
+        start_tok = i + 1
+        kstart = None
+        if opener[1] == "بين":
+            start_tok = i
+            kstart = self.toks[i].start + len(opener[0]) if opener[0] else None
+        elif aclitic:
+            kstart = self.toks[i + 1].start + len(aclitic)
+        return RawQuantity(start_tok, q.tend, lo, q.unit, "range", value_max=q.value,
+                           counted=q.counted, kstart=kstart)
+
+    def definite_count_at(self, i: int) -> Optional[list[RawQuantity]]:
+        """NOUN ال+CARDINAL: المجموعات العشرين، الموقعون الثلاثة، للمشروعات الأربعة."""
+        if i + 1 >= self.n or self.kinds[i] != "word" or self.kinds[i + 1] != "word":
+            return None
+        nk = self.keys[i + 1]
+        if not nk.startswith("ال") or nk[2:] not in self.lx.definite_cardinals:
+            return None
+        for clitic, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "ك", "")):
+            if rest.startswith("ال") or (clitic == "ل" and rest.startswith("ل")):
+                noun = rest[2:] if rest.startswith("ال") else rest[1:]
+                if noun in self.lx.time_nouns or "ال" + noun in self.lx.time_nouns or len(noun) < 3:
+                    return None
+                if _is_time_plural(noun, self.lx.time_nouns):
+                    return None
+                cut = len(clitic)
+                if clitic == "ل" and not rest.startswith("ال"):
+                    cut = 0  # للمشروعات: keep the whole word (ل + ال with alef dropped)
+                value = self.lx.definite_cardinals[nk[2:]]
+                return [RawQuantity(i, i + 2, Decimal(value), "count", "definite_cardinal",
+                                    counted=self.doc.surface(i, i + 1),
+                                    kstart=self.toks[i].start + cut if cut else None)]
+        return None
+
+    def fraction_percent_at(self, i: int) -> Optional[list[RawQuantity]]:
+        """ثلثا المساحة، نحو نصف الاستثمارات: a fraction standing for a share, in percent."""
+        # Only after a hedge or before من/a noun; ordinal quarters (الربع الثاني) and
+        # durations (نصف ساعة، ربع قرن) stay out.
+        return None
+
+    def resolve_family(self, family: str) -> tuple[str, Optional[str]]:
+        cfg = self.lx.families[family]
+        counts = _country_counts(self.doc)
+        from babel.numbers import get_territory_currencies
+
+        best, best_n = cfg["default"], 0
+        for code in cfg["candidates"]:
+            n = sum(c for cc, c in counts.items() if code in _territory_currencies(cc))
+            if n > best_n:
+                best, best_n = code, n
+        # an explicitly qualified form elsewhere in the article decides (ريال عماني)
+        explicit = self.explicit_codes()
+        cands = [c for c in cfg["candidates"] if c in explicit]
+        if len(cands) == 1:
+            return cands[0], f"bare {family} read as {cands[0]} (qualified elsewhere in the article)"
+        if best != cfg["default"]:
+            return best, f"bare {family} read as {best} (country named most in the article)"
+        return best, None
+
+    @lru_cache(maxsize=None)
+    def explicit_codes(self) -> frozenset:
+        codes = set()
+        for i in range(self.n):
+            m = self.lx.units.match(self.keys, i)
+            if m and len(m[1][0]) == 3 and m[0] - i > 1:
+                codes.add(m[1][0])
+        return frozenset(codes)
+
+
+@lru_cache(maxsize=None)
+def _territory_currencies(cc: str) -> frozenset:
+    from babel.numbers import get_territory_currencies
+
+    try:
+        return frozenset(get_territory_currencies(cc, tender=True, non_tender=False))
+    except Exception:
+        return frozenset()
+
+
+def _country_counts(doc: Doc) -> dict[str, int]:
+    from ..gazetteer import country_mention_counts
+
+    return country_mention_counts(doc)
+
+
+def _place(v: int) -> int:
+    return 0 if v < 10 else 1 if v < 100 else 2 if v < 1000 else 3
+
+
+def _is_nisba(k: str) -> bool:
+    return len(k) >= 4 and (k.endswith("يه") or k.endswith("يا") or k.endswith("ي") or k.endswith("يين")) \
+        and not k.startswith("ال") and not k.startswith("في")
+
+
+def _is_time_plural(noun: str, time_nouns: frozenset) -> bool:
+    return noun in time_nouns
+
+
+def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
+    if a and b:
+        return f"{a}; {b}"
+    return a or b
+
+
+def to_contract(doc: Doc, rq: RawQuantity):
+    from ..models import Quantity
+
+    ks = rq.start_key(doc)
+    ke = doc.tokens[rq.tend - 1].end
+    s, e = doc.norm.span(ks, ke)
+    return Quantity(text=doc.text[s:e], start=s, end=e, value=rq.value, value_max=rq.value_max,
+                    unit=rq.unit, approximate=rq.approximate, counted=rq.counted, rule=rq.rule,
+                    ambiguity=rq.ambiguity)
+
+
+def quantities(doc: Doc) -> Doc:
+    """Find every measured amount with its value, unit, hedge and rule."""
+    raw = Parser(doc).parse()
+    doc.quantities = [to_contract(doc, q) for q in raw]
+    return doc

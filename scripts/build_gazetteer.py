@@ -1,0 +1,101 @@
+"""Rebuild pipeline/data/ar/cities.tsv and orgs_anergazet.tsv from ../shared/gazetteers.
+
+Run from the repo root: python scripts/build_gazetteer.py [SHARED_DIR]
+The output is committed (a fresh clone has no ../shared); attribution is in
+pipeline/data/ar/SOURCES.md.
+"""
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pycountry
+
+MIN_POPULATION = 100_000  # smaller places collide with common words far more often than they are news
+
+
+def common_words(shared: Path) -> set[str]:
+    """Keys of words ANERcorp (train part) tags O more often than LOC.
+
+    A city list from Wikidata contains names that are everyday words
+    (صافي، الجديدة); the annotated corpus tells which ones they usually are.
+    """
+    from collections import Counter
+
+    sys.path.insert(0, ".")
+    from pipeline.normalize import key
+
+    as_o, as_loc = Counter(), Counter()
+    path = shared / "ner/anercorp_camel_style_reconstructed/ANERCorp_CamelStyle_train.txt"
+    for line in open(path, encoding="utf-8"):
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        k = key(parts[0])
+        (as_loc if parts[1].endswith("LOC") else as_o)[k] += 1
+    common = {k for k, n in as_o.items() if n >= 2 and n > as_loc[k]}
+    # The 3,000 most frequent words of two weeks of Saudi news: a town called
+    # صافي loses to صافي الأرباح every time.
+    import json
+    import zipfile
+
+    freq = Counter()
+    for zp in sorted((shared / "bulk/saudinewsnet").glob("*.zip"))[:14]:
+        with zipfile.ZipFile(zp) as z:
+            for name in z.namelist():
+                for art in json.loads(z.read(name)):
+                    freq.update(key(w) for w in art.get("content", "").split())
+    frequent = {w for w, _ in freq.most_common(3000)}
+    return common, frequent
+
+
+def main(shared: Path) -> None:
+    out_dir = Path("pipeline/data/ar")
+    common, frequent = common_words(shared)
+    from pipeline.normalize import key, remove_diacritics
+    rows = []
+    seen = set()
+    with open(shared / "gazetteers/world_cities_ar/world-cities.csv", encoding="utf-8-sig") as f:
+        for r in csv.DictReader(f):
+            try:
+                pop = int(r["Population"] or 0)
+            except ValueError:
+                pop = 0
+            name = remove_diacritics(r["CityNameAr"].strip())
+            if pop < MIN_POPULATION or len(name) < 3 or name in seen or not any("\u0621" <= c <= "\u064a" for c in name):
+                continue
+            try:
+                cc = pycountry.countries.lookup(r["CountryNameEn"]).alpha_2
+            except LookupError:
+                try:
+                    cc = pycountry.countries.search_fuzzy(r["CountryNameEn"])[0].alpha_2
+                except LookupError:
+                    continue
+            if " " not in name and (key(name) in common or (key(name) in frequent and pop < 1_000_000)):
+                continue
+            seen.add(name)
+            rows.append((name, cc, r["CityNameEn"], pop))
+    with open(out_dir / "cities.tsv", "w", encoding="utf-8") as f:
+        f.write("# Wikidata-derived world cities with Arabic labels (CC BY 4.0,\n")
+        f.write("# jamsshhayd/world-cities-translations), population >= %d.\n" % MIN_POPULATION)
+        f.write("name\tcountry\tname_en\tpopulation\n")
+        for name, cc, en, pop in sorted(rows):
+            f.write(f"{name}\t{cc}\t{en}\t{pop}\n")
+    orgs = []
+    for line in open(shared / "gazetteers/anergazet/AlignedOrgGazetteer.txt", encoding="utf-8"):
+        name = line.strip()
+        # single words in ANERGazet's ORG list are mostly newspaper titles that
+        # double as city or common nouns (الرياض، الوطن، اليوم): too ambiguous.
+        if len(name.split()) >= 2 and name not in orgs:
+            orgs.append(name)
+    with open(out_dir / "orgs_anergazet.tsv", "w", encoding="utf-8") as f:
+        f.write("# Multi-word organisation names from ANERGazet (Benajiba; research use).\n")
+        f.write("name\n")
+        for name in orgs:
+            f.write(name + "\n")
+    print(f"{len(rows)} cities, {len(orgs)} organisations")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared"))
