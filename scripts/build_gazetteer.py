@@ -50,6 +50,29 @@ def common_words(shared: Path) -> set[str]:
     return common, frequent
 
 
+def person_names(shared: Path) -> list[str]:
+    from collections import Counter
+
+    from pipeline.normalize import key, remove_diacritics
+
+    as_pers, other = Counter(), Counter()
+    path = shared / "ner/anercorp_camel_style_reconstructed/ANERCorp_CamelStyle_train.txt"
+    for line in open(path, encoding="utf-8"):
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        (as_pers if parts[1].endswith("PERS") else other)[key(parts[0])] += 1
+    names = set()
+    for line in open(shared / "gazetteers/anergazet/AlignedPersGazetteer.txt", encoding="utf-8"):
+        n = line.strip()
+        if n and " " not in n and other[key(n)] <= as_pers[key(n)]:
+            names.add(remove_diacritics(n))
+    for k, n in as_pers.items():
+        if n >= other[k] and len(k) >= 3 and k.isalpha():
+            names.add(k)
+    return sorted(names)
+
+
 def main(shared: Path) -> None:
     out_dir = Path("pipeline/data/ar")
     common, frequent = common_words(shared)
@@ -94,7 +117,14 @@ def main(shared: Path) -> None:
         f.write("name\n")
         for name in orgs:
             f.write(name + "\n")
-    print(f"{len(rows)} cities, {len(orgs)} organisations")
+    persons = person_names(shared)
+    with open(out_dir / "person_names.tsv", "w", encoding="utf-8") as f:
+        f.write("# Tokens of person names: ANERGazet PERS list and the PERS tokens of ANERcorp's\n")
+        f.write("# train part, kept when the corpus tags them PERS at least as often as anything else.\n")
+        f.write("name\n")
+        for name in persons:
+            f.write(name + "\n")
+    print(f"{len(rows)} cities, {len(orgs)} organisations, {len(persons)} person-name tokens")
 
 
 if __name__ == "__main__":

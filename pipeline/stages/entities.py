@@ -64,6 +64,9 @@ def rules() -> dict:
         "event_bases": {key(w) for w in cfg["event_bases"]},
         "latin_joiners": set(cfg["latin_joiners"]),
         "person_names": _person_names(),
+        "facility_kinds": {key(w) for w in cfg["facility_kinds"]},
+        "verbs": {key(w) for w in cfg["name_ending_verbs"]},
+        "attribution_cues": {key(w) for w in cfg["attribution_cues"]},
     }
 
 
@@ -153,7 +156,16 @@ class EntityFinder:
                 kk = self.keys[k]
                 if t.kind == "latin" or t.kind == "num":
                     break
-                if t.kind != "word" or kk in r["stops"]:
+                if t.kind != "word" or kk in r["stops"] or (k > j and kk in r["kinds"]):
+                    break
+                # a verb or a بـ/كـ phrase ends a name (بالتعاون، كأكبر; يقوم، تعد)
+                if k > j and (kk.startswith(("بال", "كال", "با"))
+                              or kk.startswith("ي") and len(kk) >= 4 or kk in r["verbs"]):
+                    break
+                # شركة توتال الفرنسية: a nationality after a bare proper name is not part of it
+                if k > j and kk.startswith("ال") and kk.endswith(("يه", "ي")) and not self.keys[j].startswith(("ال", "لل")) \
+                        and not any(kk.endswith(mk) for mk in r["cluster_markers"]) \
+                        and all(not x.startswith(("ال", "لل", "ل")) for x in self.keys[j:k]):
                     break
                 if kk.startswith("و") and not (kk.startswith("وال") and k > j):
                     break
@@ -254,36 +266,52 @@ class EntityFinder:
 
     # -- persons ---------------------------------------------------------------
     def person_mentions(self) -> list[Mention]:
+        """A known first name (ANERcorp/ANERGazet) and what follows it, or a name after a cue (وقال فلان،)."""
         out = []
         r = self.r
-        for i in range(self.n - 1):
-            if self.keys[i] not in r["person_cues"]:
+        known = r["person_names"]
+        i = 0
+        while i < self.n:
+            k = self.keys[i]
+            if self.toks[i].kind != "word":
+                i += 1
                 continue
-            j = i + 1
-            # skip a second title: الرئيس التنفيذي، الأمير الدكتور
-            k = j
-            while k < self.n and k - j < 4:
-                t = self.toks[k]
-                kk = self.keys[k]
-                if t.kind != "word" or kk in r["stops"] or (kk.startswith("ال") and kk not in ("ال",)) \
-                        or kk in r["kinds"] or kk in r["person_cues"]:
-                    break
-                k += 1
-                if self.gap(k - 1).strip():
-                    break
-            if k - j < 2:
-                continue
-            names = self.keys[j:k]
-            known = r["person_names"]
-            if known and not any(nm in known for nm in names) and self.keys[i] not in ("قال", "وقال", "واضاف", "اضاف"):
-                continue
-            # the name must end at punctuation or a title/kind word, as in وقال فلان، رئيس ...
-            if k < self.n and self.toks[k].kind == "word" and self.keys[k] not in r["kinds"] and not self.gap(k - 1).strip():
-                nxt = self.keys[k]
-                if not (nxt.startswith(("رئيس", "مدير", "وزير", "الرئيس", "المدير", "الوزير", "نائب", "امين", "الامين"))):
+            cue = k in r["person_cues"]
+            start = i + 1 if cue else i
+            clitic = ""
+            if not cue:
+                # a first name, maybe with و (ومحمد)
+                for c, rest in strip_clitic(k, ("و",), min_rest=3):
+                    if rest in known:
+                        clitic = c
+                        break
+                else:
+                    i += 1
                     continue
-            s, e = self.span(j, k)
-            out.append(Mention(s, e, "PERSON", clean_name(self.doc.text[s:e]), "person_cue"))
+            j = start
+            while j < self.n and j - start < 6:
+                t, kk = self.toks[j], self.keys[j]
+                if t.kind != "word" or kk in r["stops"] or kk in r["kinds"] or kk in r["person_cues"]:
+                    break
+                if j > start and self.gap(j - 1).strip():
+                    break
+                after_link = j > start and self.keys[j - 1] in ("بن", "ابن", "بنت", "ابو", "ال", "عبد")
+                if kk in ("بن", "ابن", "بنت", "ابو", "ال", "عبد") or after_link or (kk in known and not kk.startswith("ال")):
+                    j += 1
+                    continue
+                if j == start and clitic == "" and cue and not kk.startswith(("ل", "و", "ب", "ال")):
+                    j += 1
+                    continue
+                if j > start and kk.startswith("ال") and len(kk) >= 5 and not kk.startswith("لل"):
+                    j += 1  # a family name (النعيمي) closes the name
+                break
+            if j - start >= 2 or (cue and j - start >= 1 and j < self.n and self.keys[j] in ("،", ",")):
+                s_, e_ = self.span(start, j, clitic if not cue else "")
+                out.append(Mention(s_, e_, "PERSON", clean_name(self.doc.text[s_:e_]),
+                                   "person_cue" if cue else "person_name"))
+                i = j
+            else:
+                i += 1
         return out
 
     # -- events ------------------------------------------------------------------
@@ -429,6 +457,78 @@ def _link(doc: Doc, mentions: list[Mention]):
     return entities
 
 
+INDUSTRIAL_ADJ = {"الصناعيه", "الصناعيتين", "الصناعيتان", "الاقتصاديه", "الاقتصاديتين"}
+CITY_WORDS = {"مدينه", "مدينتي", "مدينتا", "مدن", "المدينه"}
+ORDINAL_ADJ = {"الاولي", "الثانيه", "الثالثه", "الرابعه", "الخامسه", "الاول", "الثاني", "الثالث"}
+
+
+def industrial_cities(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[Mention]:
+    """Cities named as industrial cities become clusters: مدينتي الجبيل وينبع الصناعيتين،
+    الجبيل الصناعية، صناعية جدة الأولى، الجبيل2."""
+    out = []
+    by_start = {}
+    for m in gaz:
+        if m.type == "GPE":
+            i = _tok_at(doc, m.start)
+            by_start[i] = m
+    keys = f.keys
+    for i, m in sorted(by_start.items()):
+        j = _tok_at(doc, m.end - 1) + 1
+        # the run of coordinated cities this one belongs to (مدينتي الجبيل وينبع الصناعيتين)
+        k = j
+        while k in by_start or (k < f.n and keys[k] in ("و",)):
+            k = _tok_at(doc, by_start[k].end - 1) + 1 if k in by_start else k + 1
+        nxt = keys[k] if k < f.n else ""
+        nxt_j = keys[j] if j < f.n else ""
+        prev = keys[i - 1] if i > 0 else ""
+        name = None
+        if nxt_j in INDUSTRIAL_ADJ or nxt in INDUSTRIAL_ADJ and (prev in CITY_WORDS or keys[i - 2:i - 1] == ["و"]):
+            name = m.name
+            if nxt_j in INDUSTRIAL_ADJ:
+                s_, e_ = f.span(i, j + 1)
+                name = f.doc.text[s_:e_]
+        elif prev in ("صناعيه",) and i > 0:
+            end = j + 1 if nxt_j in ORDINAL_ADJ else j
+            s_, e_ = f.span(i - 1, end)
+            out.append(Mention(s_, e_, "CLUSTER", clean_name(doc.text[s_:e_]), "industrial_city", m.country, m.region))
+            continue
+        elif j < f.n and f.toks[j].kind == "num" and f.toks[j].start == f.toks[j - 1].end:
+            s_, e_ = f.span(i, j + 1)
+            out.append(Mention(s_, e_, "CLUSTER", clean_name(doc.text[s_:e_]), "industrial_city", m.country, m.region))
+            continue
+        if name:
+            out.append(Mention(m.start, m.end, "CLUSTER", m.name, "industrial_city", m.country, m.region,
+                               aliases=[clean_name(name)] if name != m.name else []))
+    return out
+
+
+def _tok_at(doc: Doc, text_pos: int) -> int:
+    import bisect
+
+    kpos = bisect.bisect_left(doc.norm.to_text, text_pos)
+    starts = [t.start for t in doc.tokens]
+    return max(bisect.bisect_right(starts, kpos) - 1, 0)
+
+
+def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
+    """(text start, end, name) of facilities and projects: محطة بوكبورت، مشروع "نور 1"."""
+    f = EntityFinder(doc)
+    out = []
+    kinds = f.r["facility_kinds"]
+    for i in range(f.n):
+        if f.toks[i].kind != "word":
+            continue
+        for clitic, rest in strip_clitic(f.keys[i], ("و", "ب", "ل", "ف", "وب", "ول", "ال", "وال", "بال", "لل")):
+            if rest in kinds:
+                m = f.name_after(i, clitic, rest, "ORG", False)
+                if m:
+                    quoted = [a for a in m.aliases if a and a in m.name and a != m.name and len(a) < len(m.name)]
+                    name = quoted[0] if quoted and f.keys[i + 1] in QUOTES_OPEN else m.name
+                    out.append((m.start, m.end, name))
+                break
+    return out
+
+
 def entities(doc: Doc) -> Doc:
     """Find and link people, organisations, places, events and clusters."""
     f = EntityFinder(doc)
@@ -439,6 +539,7 @@ def entities(doc: Doc) -> Doc:
     latin = [m for m in latin if not any(r.start <= m.start and m.end <= r.end for r in rule_mentions)]
     f.acronym_links(latin)
     gaz = f.gazetteer_mentions()
+    rule_mentions += industrial_cities(doc, f, gaz)
     _place_after(doc, rule_mentions + gaz)
     mentions = _resolve_overlaps(_drop_described_orgs(rule_mentions + latin + gaz))
     # acronyms that were bound to a name are that name's mentions, not new ORGs

@@ -21,7 +21,16 @@ from ..document import Doc
 from ..lexicon import PhraseTable, form_tokens, strip_clitic
 from ..normalize import key
 
-SUBJECT_RANK = {"CLUSTER": 5, "ORG": 4, "EVENT": 1, "PERSON": 2, "GPE": 3, "LOC": 2}
+SUBJECT_RANK = {"CLUSTER": 6, "FACILITY": 5, "ORG": 4, "EVENT": 1, "PERSON": 2, "GPE": 3, "LOC": 2}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A subject that is not a contract entity: a facility or project phrase."""
+
+    name: str
+    type: str = "FACILITY"
+    id: Optional[str] = None
 CLAUSE_PUNCT = {"،", ",", "؛", ";", ":"}
 STRONG_PUNCT = {"؛", ";"}
 CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وال", "بال", "لل", "ال")
@@ -112,6 +121,13 @@ def build_ctx(doc: Doc) -> Ctx:
     ent_at.sort(key=lambda x: x[0])
     keys = [t.key for t in doc.tokens]
     ent_at = sorted(ent_at + kind_anaphors(keys, ent_at), key=lambda x: x[0])
+    from .entities import facility_phrases
+
+    for s, e, name in facility_phrases(doc):
+        a, b = tok_range(s, e)
+        if not any(x[0] <= a and b <= x[1] for x in ent_at):
+            ent_at.append((a, b, Phrase(name)))
+    ent_at.sort(key=lambda x: x[0])
     ctx = Ctx(doc, keys, sent_of, line_of, q_tok, ent_at, [])
     ctx.sections = find_sections(ctx)
     return ctx
@@ -272,16 +288,16 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
         if fam not in spec["units"]:
             continue
         if name == "share":
-            after = ctx.keys[qb] if qb < len(ctx.keys) else ""
-            after2 = ctx.keys[qb + 1] if qb + 1 < len(ctx.keys) else ""
-            if not ({after, after2} & spec["requires_after"]) and after not in ("،",):
-                continue
-            if after == "،" and after2 not in spec["requires_after"]:
-                continue
             neg = match_any(spec["negative"], ctx.keys, max(s_a, qa - 5), qa)
             if neg:
                 continue
-            return name, "share:من"
+            after = [k for k in ctx.keys[qb:qb + 3] if k not in ("،", ",", ")")][:1]
+            if set(after) & spec["requires_after"]:
+                return name, "share:من"
+            hits = match_any(spec["triggers"], ctx.keys, max(ca, qa - 8), qa)
+            if hits:
+                return name, f"share:{hits[-1][2]}"
+            continue
         neg = match_any(spec["negative"], ctx.keys, max(ca, qa - 8), min(cb, qb + 4))
         if neg:
             continue
@@ -335,6 +351,47 @@ def relative_subject(ctx: Ctx, qa: int) -> Optional[tuple[int, int]]:
     return start, end
 
 
+def is_source(ctx: Ctx, x, qa: int) -> bool:
+    """وفقا لـ X، تقول X إن ...: X reports the figure, it is not its subject."""
+    from .entities import rules as entity_rules
+
+    cues = entity_rules()["attribution_cues"]
+    a, b, _ = x
+    for k in ctx.keys[max(0, a - 2):a]:
+        if any(r in cues for _, r in strip_clitic(k, ("و", "ف", "ل", "ب"), min_rest=2)):
+            return True
+    nxt = ctx.keys[b:min(b + 2, qa)]
+    return "ان" in nxt
+
+
+SKIP_AT_CLAUSE_START = {"و", "ف", "كانت", "كان", "وكانت", "وكان", "قد", "وقد", "ان", "وان", "حيث", "فيما", "بينما",
+                        "كما", "اما", "واما", "ثم", "لكن", "ولكن", "اذ", "فقد", "لقد"}
+
+
+def clause_subject_phrase(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
+    """كانت المصارف الخاصة تموّل 70٪، صناعة الشحن البحري تنقل 90٪: the noun phrase opening the clause."""
+    i = ca
+    while i < qa and ctx.keys[i] in SKIP_AT_CLAUSE_START:
+        i += 1
+    if i >= qa or ctx.doc.tokens[i].kind != "word":
+        return None
+    j = i
+    first = ctx.keys[i]
+    if first.startswith("ال"):
+        j = i + 1
+    elif i + 1 < qa and ctx.keys[i + 1].startswith("ال") and not first.startswith(("ي", "ت", "ن")):
+        j = i + 2  # a construct: صناعة الشحن
+    else:
+        return None
+    while j < qa and j - i < 4 and ctx.keys[j].startswith("ال") and ctx.doc.tokens[j].kind == "word":
+        j += 1
+    # the phrase must be followed by a verb-like word, not be the figure's own noun
+    if j >= qa or not ctx.keys[j].startswith(("ي", "ت")) or j - i < 1:
+        return None
+    s, e = ctx.doc.text_span(i, j)
+    return ctx.doc.text[s:e]
+
+
 def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
     doc = ctx.doc
     s_a, _ = doc.sentences[ctx.sent_of[qa]]
@@ -355,7 +412,8 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
         if ents:
             return ents[0][2], "relative_entity"
         return phrase, "relative_phrase"
-    ents = [x for x in ctx.ent_at if s_a <= x[0] and x[1] <= qa and x[2].type != "EVENT"]
+    ents = [x for x in ctx.ent_at if s_a <= x[0] and x[1] <= qa and x[2].type not in ("EVENT", "PERSON")
+            and not is_source(ctx, x, qa)]
     # a demonstrative subject (هذه المجموعة) refers back, not to names after it
     demo = next((i for i in range(s_a, min(qa, s_a + 4)) if ctx.keys[i] in t["demonstratives"]), None)
     if demo is not None and not [x for x in ents if x[0] < demo + 2]:
@@ -367,8 +425,15 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
         before = [x for x in ctx.ent_at if x[1] <= s_a and x[2].type in ("CLUSTER", "ORG")]
         if before:
             return before[-1][2], "demonstrative_antecedent"
+    ca, _ = clause_bounds(ctx, qa, qb)
+    in_clause = [x for x in ents if x[0] >= ca]
+    if in_clause:
+        return _best_entity(in_clause), "clause_entity"
     if ents:
         return _best_entity(ents), "sentence_entity"
+    np = clause_subject_phrase(ctx, ca, qa)
+    if np:
+        return np, "clause_phrase"
     sec = section_subject(ctx, qa)
     if sec is not None:
         return sec, "section"
@@ -378,7 +443,8 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
     si = ctx.sent_of[qa]
     if si > 0:
         pa, pb = doc.sentences[si - 1]
-        pents = [x for x in ctx.ent_at if pa <= x[0] < pb and x[2].type in ("CLUSTER", "ORG")]
+        pents = [x for x in ctx.ent_at if pa <= x[0] < pb and x[2].type in ("CLUSTER", "ORG")
+                 and not is_source(ctx, x, pb)]
         if pents:
             return _best_entity(pents), "previous_sentence"
     return None, None
@@ -414,6 +480,15 @@ def net_zero_facts(ctx: Ctx):
     return out
 
 
+def is_conversion(doc: Doc, qi: int) -> bool:
+    """25 مليون إسترليني (37.5 مليون دولار): the bracketed amount restates the one before it."""
+    if qi == 0:
+        return False
+    q, prev = doc.quantities[qi], doc.quantities[qi - 1]
+    between = doc.text[prev.end:q.start].strip()
+    return between == "(" and unit_family(q.unit) == unit_family(prev.unit) == "money"
+
+
 def facts(doc: Doc) -> Doc:
     """Type quantities into facts and attach subject, year, modality and scope."""
     from ..models import Evidence, Fact, SubjectRef
@@ -425,7 +500,7 @@ def facts(doc: Doc) -> Doc:
     for qi, q in enumerate(doc.quantities):
         qa, qb = ctx.q_tok[qi]
         ftype, rule = fact_type(ctx, q, qa, qb)
-        if not ftype:
+        if not ftype or is_conversion(doc, qi):
             continue
         unit = q.unit
         if ftype in ("emissions", "emissions_reduction"):
@@ -439,7 +514,8 @@ def facts(doc: Doc) -> Doc:
             sref = SubjectRef(id=None, name=subj)
         else:
             sref = SubjectRef(id=subj.id, name=subj.name)
-            prev_subject = (subj, ctx.line_of[qa])
+            if subj.id is not None:
+                prev_subject = (subj, ctx.line_of[qa])
         year, year_end = find_year(ctx, qa, qb, qi)
         modality, _ = find_modality(ctx, qa, qb)
         ca, cb = clause_bounds(ctx, qa, qb)
