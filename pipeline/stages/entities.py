@@ -66,6 +66,7 @@ def rules() -> dict:
         "person_names": _person_names(),
         "facility_kinds": {key(w) for w in cfg["facility_kinds"]},
         "verbs": {key(w) for w in cfg["name_ending_verbs"]},
+        "facility_generic": {key(w) for w in cfg["facility_generic_words"]},
         "attribution_cues": {key(w) for w in cfg["attribution_cues"]},
     }
 
@@ -485,8 +486,8 @@ def industrial_cities(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[M
         if nxt_j in INDUSTRIAL_ADJ or nxt in INDUSTRIAL_ADJ and (prev in CITY_WORDS or keys[i - 2:i - 1] == ["و"]):
             name = m.name
             if nxt_j in INDUSTRIAL_ADJ:
-                s_, e_ = f.span(i, j + 1)
-                name = f.doc.text[s_:e_]
+                _, e_ = f.span(i, j + 1)
+                name = f.doc.text[m.start:e_]
         elif prev in ("صناعيه",) and i > 0:
             end = j + 1 if nxt_j in ORDINAL_ADJ else j
             s_, e_ = f.span(i - 1, end)
@@ -521,6 +522,9 @@ def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
         for clitic, rest in strip_clitic(f.keys[i], ("و", "ب", "ل", "ف", "وب", "ول", "ال", "وال", "بال", "لل")):
             if rest in kinds:
                 m = f.name_after(i, clitic, rest, "ORG", False)
+                # محطة طاقة شمسية: a description, not a named facility
+                if m and not (m.aliases or any(key(w) not in f.r["facility_generic"] for w in m.name.split()[1:])):
+                    m = None
                 if m:
                     quoted = [a for a in m.aliases if a and a in m.name and a != m.name and len(a) < len(m.name)]
                     name = quoted[0] if quoted and f.keys[i + 1] in QUOTES_OPEN else m.name

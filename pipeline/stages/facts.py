@@ -60,9 +60,10 @@ def tables() -> dict:
 
 
 def unit_family(unit: str) -> str:
-    base = unit.split("/")[0]
+    """money for currency amounts (and per-year flows); prices per unit (SAR/kWh) are not money totals."""
+    base, _, per = unit.partition("/")
     if regex.fullmatch(r"[A-Z]{3}", base):
-        return "money"
+        return "money" if per in ("", "year") else "price"
     return base
 
 
@@ -279,6 +280,8 @@ def find_scope(ctx: Ctx, qb: int, end: int) -> Optional[str]:
 def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[str]]:
     t = tables()
     fam = unit_family(q.unit)
+    if fam == "persons" and ctx.keys[qb - 1] in WORKER_NOUNS:
+        fam = "jobs"  # 2120 عاملة: workers employed are jobs supported
     doc = ctx.doc
     s_a, s_b = doc.sentences[ctx.sent_of[qa]]
     ca, cb = clause_bounds(ctx, qa, qb)
@@ -392,6 +395,37 @@ def clause_subject_phrase(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
     return ctx.doc.text[s:e]
 
 
+WORKER_NOUNS = {"عامل", "عاملا", "عمال", "عامله", "عاملات", "موظف", "موظفا", "موظفين", "موظفون"}
+OWNER_CUES = {"نسبه", "حصه", "مساهمه", "اسهام", "نصيب", "الاستثمار", "الاستثمارات", "استثمارات", "قدره", "سعه"}
+
+
+def _noun_phrase(ctx: Ctx, i: int, limit: int) -> Optional[tuple[int, int]]:
+    """A definite run (الطاقة المتجددة) or a noun and its adjectives (طاقة شمسية) starting at i."""
+    if i >= limit or ctx.doc.tokens[i].kind != "word" or ctx.keys[i] in ("في", "من", "الي", "علي", "عن"):
+        return None
+    j = i + 1
+    while j < limit and j - i < 3 and ctx.doc.tokens[j].kind == "word" and (
+            ctx.keys[j].startswith("ال") or ctx.keys[j].endswith(("يه", "ي"))) and ctx.keys[j] not in ("التي", "الذي"):
+        j += 1
+    return i, j
+
+
+def owner_after_cue(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
+    """نسبة النساء ... 24٪، حجم الاستثمار في الطاقة الشمسية 160.8 مليار: the phrase after the cue."""
+    for i in range(qa - 1, ca - 1, -1):
+        k = ctx.keys[i]
+        if any(r in OWNER_CUES for _, r in strip_clitic(k, ("و", "ب", "ل"), min_rest=3)):
+            j = i + 1
+            if j < qa and ctx.keys[j] in ("في",):
+                j += 1
+            np = _noun_phrase(ctx, j, qa)
+            if np and np[1] - np[0] >= 1 and ctx.keys[np[0]].startswith("ال"):
+                s, e = ctx.doc.text_span(*np)
+                return ctx.doc.text[s:e]
+            return None
+    return None
+
+
 def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
     doc = ctx.doc
     s_a, _ = doc.sentences[ctx.sent_of[qa]]
@@ -414,8 +448,10 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
         return phrase, "relative_phrase"
     ents = [x for x in ctx.ent_at if s_a <= x[0] and x[1] <= qa and x[2].type not in ("EVENT", "PERSON")
             and not is_source(ctx, x, qa)]
+
     # a demonstrative subject (هذه المجموعة) refers back, not to names after it
-    demo = next((i for i in range(s_a, min(qa, s_a + 4)) if ctx.keys[i] in t["demonstratives"]), None)
+    ca, cb = clause_bounds(ctx, qa, qb)
+    demo = next((i for i in range(ca, min(qa, ca + 4)) if ctx.keys[i] in t["demonstratives"]), None)
     if demo is not None and not [x for x in ents if x[0] < demo + 2]:
         sec = section_subject(ctx, qa)
         if sec is not None:
@@ -425,15 +461,20 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
         before = [x for x in ctx.ent_at if x[1] <= s_a and x[2].type in ("CLUSTER", "ORG")]
         if before:
             return before[-1][2], "demonstrative_antecedent"
-    ca, _ = clause_bounds(ctx, qa, qb)
+    ca, cb = clause_bounds(ctx, qa, qb)
     in_clause = [x for x in ents if x[0] >= ca]
+    # a place after في is where, not who (يجري في جنوب إفريقيا إنشاء محطة)
+    located = [x for x in in_clause if x[2].type in ("GPE", "LOC") and x[0] > 0 and ctx.keys[x[0] - 1] in ("في", "داخل", "خارج")]
+    if len(located) < len(in_clause):
+        in_clause = [x for x in in_clause if x not in located]
     if in_clause:
         return _best_entity(in_clause), "clause_entity"
     if ents:
         return _best_entity(ents), "sentence_entity"
-    np = clause_subject_phrase(ctx, ca, qa)
+    np = clause_subject_phrase(ctx, ca, qa) or owner_after_cue(ctx, ca, qa)
     if np:
         return np, "clause_phrase"
+
     sec = section_subject(ctx, qa)
     if sec is not None:
         return sec, "section"
@@ -502,7 +543,7 @@ def facts(doc: Doc) -> Doc:
         ftype, rule = fact_type(ctx, q, qa, qb)
         if not ftype or is_conversion(doc, qi):
             continue
-        unit = q.unit
+        unit = "jobs" if ftype == "jobs" else q.unit
         if ftype in ("emissions", "emissions_reduction"):
             unit = gas_unit(ctx, qa, qb, q.unit)
             if unit is None:
