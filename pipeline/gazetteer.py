@@ -103,8 +103,30 @@ def gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Nationality adjectives derived from single-word country names: تونس -> التونسية، مصر -> المصري."""
+    from .normalize import key
+
+    out: dict[str, str] = {}
+    for e in _entries():
+        if e.type != "GPE" or not e.country or e.region or e.source not in ("places_extra", "cldr"):
+            continue
+        k = key(e.name)
+        if " " in k or len(k) < 3:
+            continue
+        base = k[2:] if k.startswith("ال") else k
+        for suffix in ("يه", "ا", "ه"):
+            if base.endswith(suffix) and len(base) - len(suffix) >= 2:
+                base = base[: -len(suffix)]
+                break
+        for form in (base + "ي", base + "يه", "ال" + base + "ي", "ال" + base + "يه", base + "يون", base + "يين"):
+            out.setdefault(form, e.country)
+    return out
+
+
 def country_mention_counts(doc: Doc) -> Counter:
-    """How often each country (by ISO code) is named in the article."""
+    """How often each country (by ISO code) is named in the article, or its nationality used."""
     cached = getattr(doc, "_country_counts", None)
     if cached is not None:
         return cached
@@ -112,5 +134,12 @@ def country_mention_counts(doc: Doc) -> Counter:
     for _, _, _, e in gazetteer().find(doc):
         if e.type == "GPE" and e.country:
             counts[e.country] += 1
+    dem = demonyms()
+    for t in doc.tokens:
+        if t.kind == "word":
+            for _, rest in strip_clitic(t.key, ("و", "ب", "ل", "لل", "وال")):
+                if rest in dem:
+                    counts[dem[rest]] += 1
+                    break
     doc._country_counts = counts  # type: ignore[attr-defined]
     return counts

@@ -62,6 +62,9 @@ class Lexicon:
         self.cardinals: PhraseTable[int] = PhraseTable(sorted(nums["cardinals"].items(), key=lambda kv: -len(kv[0])))
         self.definite_cardinals = {key(w): self.cardinals.match(form_tokens(w), 0)[1] for w in nums["definite_cardinals"]}
         self.scales: dict[str, tuple[int, int]] = {key(w): tuple(v) for w, v in nums["scales"].items()}
+        self.vague_scales = frozenset(key(w) for w in nums["vague_scales"])
+        self.proportion_links: PhraseTable[str] = PhraseTable((w, w) for w in nums["proportion_links"])
+        self.money_nouns = frozenset(key(w) for w in nums["money_nouns"])
         self.fractions: PhraseTable[tuple[int, int]] = PhraseTable((w, tuple(v)) for w, v in nums["fractions"].items())
         self.hedges_before: PhraseTable[str] = PhraseTable((h, h) for h in nums["hedges_before"])
         self.hedges_after: PhraseTable[str] = PhraseTable((h, h) for h in nums["hedges_after"])
@@ -239,6 +242,9 @@ class Parser:
                 v, alt = -v, (-alt if alt is not None else None)
                 span_start = i - 1
             base = Numeral(v, i + 1, 1, rule, alt, note)
+        elif self.kinds[i] == "word" and self.lx.fractions.match(self.keys, i) and \
+                self.lx.fractions.match(self.keys, i)[0] - i > 1:
+            return None  # ثلاثة أرباع is a fraction, read by fraction_percent_at
         elif self.kinds[i] == "word":
             wn = self.word_number(i, allow_clitic=True)
             if wn:
@@ -255,7 +261,7 @@ class Parser:
                 if base is None:
                     # a scale word standing alone: مليار دولار، ملياري دولار، وسبعة ملايين
                     for c, rest in strip_clitic(k, ("و", "ب", "ل", "ال")):
-                        if rest in lx.scales:
+                        if rest in lx.scales and rest not in lx.vague_scales:
                             mult, count = lx.scales[rest]
                             return (Numeral(Decimal(count * mult), i + 1, mult, "scale_word", word=True), c, i)
         if base is None:
@@ -324,6 +330,11 @@ class Parser:
             return None
         m = self.lx.rates.match(self.keys, j)
         if m:
+            nxt = self.keys[m[0]] if m[0] < self.n else ""
+            if self.kinds[m[0]] == "num" if m[0] < self.n else False:
+                return None  # في العام 2020 is a date, not a rate
+            if nxt.startswith("ال") and self.keys[m[0] - 1].startswith("ال"):
+                return None  # في العام الماضي
             return m
         # per-unit prices: للبرميل، لكل برميل، لكل كيلوواط ساعة
         k = self.keys[j]
@@ -351,9 +362,14 @@ class Parser:
             return None
         if k.startswith("و") and len(k) > 3 and (k[1:] in self.lx.time_nouns):
             return None
+        if k.startswith(("ي", "لل", "بال", "كال", "وال", "لت", "لا", "با", "كا")) or k.endswith("وا"):
+            return None  # a verb (يعيشون، نزحوا) or a prepositional phrase (لتطوير، بالسوق), not a counted noun
+        if self.lx.rates.match(self.keys, j) or (k.startswith("و") and (k[1:] in self.lx.scales or self.lx.cardinals.match(self.keys, j, k[1:]))):
+            return None  # سنويا is a rate; ومليوني starts the next numeral of a list
         end = j + 1
-        # a nisba adjective continues the noun: مجموعات صناعية، ورقة علمية
-        if end < self.n and self.kinds[end] == "word" and _is_nisba(self.keys[end]) and not self.gap_has_newline(end - 1):
+        # a nisba adjective continues the noun: مجموعات صناعية، ورقة علمية (not a rate: سفينة يوميا)
+        if end < self.n and self.kinds[end] == "word" and _is_nisba(self.keys[end]) and not self.gap_has_newline(end - 1) \
+                and not self.lx.rates.match(self.keys, end):
             end += 1
         return end, self.doc.surface(j, end)
 
@@ -368,6 +384,26 @@ class Parser:
                 i = max(x.tend for x in q)
             else:
                 i += 1
+        return self.currency_by_ellipsis(out)
+
+    def currency_by_ellipsis(self, qs: list[RawQuantity]) -> list[RawQuantity]:
+        """6.17 مليارات in a headline about riyals: a bare scaled amount takes the article's currency.
+
+        Only when the article's money is in one currency; otherwise the amount is dropped
+        rather than guessed.
+        """
+        from collections import Counter
+
+        money = Counter(q.unit for q in qs if len(q.unit) == 3 and q.unit.isupper())
+        out = []
+        for q in qs:
+            if q.unit != "number":
+                out.append(q)
+            elif len(money) == 1:
+                code = next(iter(money))
+                q.unit = code
+                q.ambiguity = _join(q.ambiguity, f"no currency word; {code}, the article's only currency")
+                out.append(q)
         return out
 
     def parse_at(self, i: int) -> Optional[list[RawQuantity]]:
@@ -392,11 +428,15 @@ class Parser:
             v, _, _, rule = parse_digits(self.keys[j + 1])
             st = j if not hedge else start_tok
             return [RawQuantity(st, j + 2, v, "percent", "percent_sign_before", approximate=approx, kstart=kstart)]
+        if j < self.n and self.kinds[j] in ("word", "num"):
+            frac = self.fraction_percent_at(j, approx, kstart, start_tok if hedge else None)
+            if frac:
+                return frac
         nm = self.numeral(j) if j < self.n else None
         if not nm:
             if hedge:
                 return None
-            return self.definite_count_at(i) or self.fraction_percent_at(i)
+            return self.definite_count_at(i) or self.noun_one_at(i)
         num, clitic, span_start = nm
         if not hedge:
             start_tok = span_start
@@ -419,6 +459,12 @@ class Parser:
         counted = None
         u = self.unit_at(j)
         ambiguity = num.ambiguity
+        if not u and num.scale >= 1_000_000 and not allow_bare:
+            nxt = self.keys[j] if j < self.n else ""
+            money_noun = any(r in self.lx.money_nouns for _, r in strip_clitic(nxt, ("ك", "ب", "و"), min_rest=3))
+            if money_noun or not self.counted_noun(j):
+                return RawQuantity(start_tok, j, value, "number", rule + "+ellipsis", approximate=approx,
+                                   ambiguity=ambiguity, kstart=kstart)
         if u:
             end, unit, factor = u
             if unit.startswith("FAMILY:"):
@@ -454,7 +500,14 @@ class Parser:
                 pass
         if unit in ("count",) and num.word and value == 1:
             return None  # واحد before a noun is an article-like 'one', not a figure
-        rt = self.rate_at(j) if u else None
+        rt = self.rate_at(j) if (u or counted) else None
+        if not rt and u and j < self.n and self.keys[j] == "من":
+            for k in range(j + 2, min(j + 6, self.n)):
+                if self.kinds[k - 1] != "word":
+                    break
+                rt = self.rate_at(k)
+                if rt:
+                    break
         if rt:
             j, per = rt
             unit = f"{unit}/{per}"
@@ -470,19 +523,28 @@ class Parser:
     def list_head(self, start_tok: int, num: Numeral, approx: bool, kstart: Optional[int]) -> Optional[list[RawQuantity]]:
         """``57 و55%``: a number without unit followed by و and a number with one."""
         j = num.end
-        if j >= self.n or num.word:
+        if j >= self.n or (num.word and num.scale == 1):
             return None
-        nxt = None
         if self.keys[j] == "و" and j + 1 < self.n:
             nxt_i = j + 1
-        elif self.kinds[j] == "word" and self.keys[j] == "و":
-            nxt_i = j + 1
+        elif self.kinds[j] == "word" and self.keys[j].startswith("و") and num.scale > 1:
+            nxt_i = j  # ومليوني: the و is a clitic on the next numeral
         else:
             return None
         nm = self.numeral(nxt_i)
         if not nm:
             return None
         second = self.finish(nxt_i, nm[0], approx, None)
+        if second is None:
+            lst = self.list_head(nxt_i, nm[0], approx, None)
+            if lst:
+                # the middle of a longer list: share the last item's unit
+                last = lst[-1]
+                factor = last.value / self.numeral(last.tstart)[0].value if self.numeral(last.tstart) and self.numeral(last.tstart)[0].value else Decimal(1)
+                first = RawQuantity(start_tok, num.end, num.value * factor, last.unit, num.rule + "+shared_unit",
+                                    approximate=approx, kstart=kstart)
+                return [first] + lst
+            return None
         if not second or second.unit in ("count",):
             return None
         if num.rule.startswith("digits") and 1900 <= num.value <= 2100:
@@ -490,12 +552,12 @@ class Parser:
         scale_factor = Decimal(1)
         unit = second.unit
         first_value = num.value
-        if unit == "percent" or unit.startswith("percent"):
-            pass
-        else:
-            return None  # only distributive percentages are safe to share
-        first = RawQuantity(start_tok, num.end, first_value * scale_factor, unit, num.rule + "+shared_unit",
+        if not (unit.startswith("percent") or num.scale > 1):
+            return None  # bare integers before و are too often something else
+        factor = second.value / nm[0].value if nm[0].value else Decimal(1)
+        first = RawQuantity(start_tok, num.end, first_value * factor, unit, num.rule + "+shared_unit",
                             approximate=approx, kstart=kstart)
+        second.approximate = second.approximate or approx
         return [first, second]
 
     def range_at(self, i: int) -> Optional[RawQuantity]:
@@ -597,11 +659,53 @@ class Parser:
                                     kstart=self.toks[i].start + cut if cut else None)]
         return None
 
-    def fraction_percent_at(self, i: int) -> Optional[list[RawQuantity]]:
-        """ثلثا المساحة، نحو نصف الاستثمارات: a fraction standing for a share, in percent."""
-        # Only after a hedge or before من/a noun; ordinal quarters (الربع الثاني) and
-        # durations (نصف ساعة، ربع قرن) stay out.
+    def fraction_percent_at(self, i: int, approx: bool = False, kstart: Optional[int] = None,
+                            start_tok: Optional[int] = None) -> Optional[list[RawQuantity]]:
+        """ثلثا المساحة، نحو نصف الاستثمارات، اثنان من كل خمسة: a portion, in percent.
+
+        Ordinal quarters and halves (الربع الثاني، النصف الأول), durations (نصف ساعة، ربع قرن)
+        and fractions of a scale (نصف مليون, read as a number) stay out.
+        """
+        lx = self.lx
+        st = i if start_tok is None else start_tok
+        # X من كل Y
+        nm = self.numeral(i) if self.kinds[i] in ("word", "num") else None
+        if nm and nm[0].end + 1 < self.n and self.keys[nm[0].end] == "من" and self.keys[nm[0].end + 1] == "كل":
+            den = self.numeral(nm[0].end + 2)
+            if den and den[0].value > 0 and nm[0].value < den[0].value:
+                value = (nm[0].value * 100 / den[0].value).quantize(Decimal("0.01"))
+                end = den[0].end
+                return [RawQuantity(st, end, _trim(value), "percent", "proportion", approximate=approx, kstart=kstart)]
+        for clitic, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ال", "بال", "وال")):
+            fm = lx.fractions.match(self.keys, i, rest)
+            if not fm:
+                continue
+            end, (num, den) = fm
+            nxt = self.keys[end] if end < self.n else ""
+            if nxt in lx.scales or nxt in lx.time_nouns or _strip_al(nxt) in lx.time_nouns or nxt in ORDINAL_WORDS \
+                    or (end < self.n and self.kinds[end] == "num"):
+                return None
+            if not (approx or nxt == "من" or clitic.endswith("ال") or (end < self.n and self.kinds[end] == "word")):
+                return None
+            if rest == "خمس":
+                return None
+            value = (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.0001"))
+            ks = kstart
+            if start_tok is None and clitic and not clitic.endswith("ال"):
+                ks = self.toks[i].start + len(clitic)
+            return [RawQuantity(st, end, _trim(value), "percent", "fraction_share", approximate=approx, kstart=ks)]
         return None
+
+    def noun_one_at(self, i: int) -> Optional[list[RawQuantity]]:
+        """معيار واحد، مرحلة واحدة: a noun counted as one."""
+        if i + 1 >= self.n or self.kinds[i] != "word" or self.keys[i + 1] not in ("واحد", "واحده"):
+            return None
+        k = self.keys[i]
+        if k in self.lx.not_counted or k in self.lx.time_nouns or k.startswith(("ال", "لل", "بال")) or len(k) < 3:
+            return None
+        if k.startswith(("ي",)) or k in ("كل", "رجل", "جانب", "صوت", "وقت"):
+            return None
+        return [RawQuantity(i, i + 2, Decimal(1), "count", "noun_one", counted=self.doc.surface(i, i + 1))]
 
     def resolve_family(self, family: str) -> tuple[str, Optional[str]]:
         cfg = self.lx.families[family]
@@ -646,6 +750,18 @@ def _country_counts(doc: Doc) -> dict[str, int]:
     from ..gazetteer import country_mention_counts
 
     return country_mention_counts(doc)
+
+
+ORDINAL_WORDS = frozenset(key(w) for w in ("الأول", "الثاني", "الثالث", "الرابع", "الأولى", "الثانية", "الثالثة", "الرابعة", "الأخير", "الأخيرة"))
+
+
+def _strip_al(k: str) -> str:
+    return k[2:] if k.startswith("ال") else k
+
+
+def _trim(v: Decimal) -> Decimal:
+    """75.0000 -> 75; 66.6667 stays."""
+    return v.to_integral_value() if v == v.to_integral_value() else v.normalize()
 
 
 def _place(v: int) -> int:
