@@ -17,7 +17,8 @@ T = TypeVar("T")
 TOKEN_RE = regex.compile(
     r"""
     (?P<num>\d+ر\d+(?![\d\p{L}])       # Tunisian wire decimal written fraction-first: 2ر70
-      |\d+(?:[.,،]\d+)*)               # digits, with decimal or grouping separators
+      |\d+(?:[.,،]\d+)*                # digits, with decimal or grouping separators
+      |(?<![\w.])\.\d+)                # a leading decimal point: .77
     |(?P<word>[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]+)  # Arabic letters (key has no marks)
     |(?P<latin>[\p{Latin}]+(?:['’][\p{Latin}]+)?)          # Latin-script words
     |(?P<punct>\S)                     # any other visible character, one at a time

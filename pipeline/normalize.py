@@ -113,11 +113,18 @@ class Normalized:
     to_text: list[int]  # len(key) + 1; last entry is len(text)
 
     def span(self, kstart: int, kend: int) -> tuple[int, int]:
-        """Map a key span to a text span (end exclusive)."""
+        """Map a key span to a text span (end exclusive).
+
+        The end takes in marks the key dropped right after the last character
+        (يومياً keeps its tanween), so a span never cuts a letter from its marks.
+        """
         if kend <= kstart:
             s = self.to_text[kstart]
             return s, s
-        return self.to_text[kstart], self.to_text[kend - 1] + 1
+        end = self.to_text[kend - 1] + 1
+        while end < len(self.text) and not _char_key(self.text[end]) and _is_mark(self.text[end]):
+            end += 1
+        return self.to_text[kstart], end
 
 
 def normalize(text: str) -> Normalized:
@@ -131,6 +138,10 @@ def normalize(text: str) -> Normalized:
             to_text.extend([i] * len(k))
     to_text.append(len(text))
     return Normalized(text, "".join(parts), to_text)
+
+
+def _is_mark(c: str) -> bool:
+    return c == TATWEEL or unicodedata.category(c) == "Mn"
 
 
 def is_presentation_form(c: str) -> bool:

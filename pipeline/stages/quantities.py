@@ -60,6 +60,11 @@ class Lexicon:
     def __init__(self) -> None:
         nums = load_yaml("numbers")
         self.cardinals: PhraseTable[int] = PhraseTable(sorted(nums["cardinals"].items(), key=lambda kv: -len(kv[0])))
+        # Egyptian colloquial forms collide with MSA words (كمية = ك + مية): number suites only
+        cards = list(nums["cardinals"].items()) + list(nums["cardinals_colloquial"].items())
+        self.cardinals_all: PhraseTable[int] = PhraseTable(sorted(cards, key=lambda kv: -len(kv[0])))
+        self.decimal_points = frozenset(key(w) for w in nums["decimal_points"])
+        self.negative_words = frozenset(key(w) for w in nums["negative_words"])
         self.definite_cardinals = {key(w): self.cardinals.match(form_tokens(w), 0)[1] for w in nums["definite_cardinals"]}
         self.scales: dict[str, tuple[int, int]] = {key(w): tuple(v) for w, v in nums["scales"].items()}
         self.vague_scales = frozenset(key(w) for w in nums["vague_scales"])
@@ -76,15 +81,27 @@ class Lexicon:
             units.add(row["form"], (row["code"], Decimal(row["factor"])))
         for row in babel_currency_forms():
             units.add(row[0], (row[1], Decimal(1)))
+        self.alone: dict[tuple, int] = {}
         for row in load_tsv("units"):
             units.add(row["form"], (row["unit"], Decimal(row["factor"])))
+            self.alone[form_tokens(row["form"])] = int(row["alone"])
+        for code in iso_currency_codes():
+            units.add(code, (code, Decimal(1)))  # 42 KWD
         self.units = units
+        self.symbols = {"$": "USD", "€": "EUR", "£": "GBP"}
         self.families = load_yaml("currency_families")
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     return Lexicon()
+
+
+@lru_cache(maxsize=1)
+def iso_currency_codes() -> tuple[str, ...]:
+    from babel import Locale
+
+    return tuple(c for c in Locale("en").currencies if len(c) == 3 and c.isalpha())
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +127,8 @@ def babel_currency_forms() -> tuple[tuple[str, str], ...]:
 
 def parse_digits(s: str) -> tuple[Decimal, Optional[Decimal], Optional[str], str]:
     """Value of a digit token, the thousands reading if ambiguous, a note, the rule."""
+    if s.startswith("."):
+        return Decimal("0" + s), None, None, "digits_decimal"
     if "ر" in s:  # Tunisian wire style: fraction digits first, then the integer part
         frac, whole = s.split("ر")
         return Decimal(f"{whole}.{frac}"), None, None, "digits_wire_decimal"
@@ -158,9 +177,12 @@ def _split_groups(s: str) -> list[str]:
 
 
 class Parser:
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, bare: bool = False):
+        # bare: also emit numerals without a unit (for number suites, not for news)
+        self.bare = bare
         self.doc = doc
         self.lx = lexicon()
+        self.cardinals = self.lx.cardinals_all if bare else self.lx.cardinals
         self.toks = doc.tokens
         self.keys = [t.key.lower() if t.kind == "latin" else t.key for t in doc.tokens]
         self.kinds = [t.kind for t in doc.tokens]
@@ -181,7 +203,11 @@ class Parser:
         return i + 1 < self.n and "\n" in self._key[self.toks[i].end:self.toks[i + 1].start]
 
     def is_identifier_number(self, i: int) -> bool:
-        """A number glued to letters (COP26, H2, 2030s) is a name, not an amount."""
+        """A number glued to letters (COP26, H2, 2030s) is a name, not an amount; 10:30 is a time."""
+        if i > 1 and self.keys[i - 1] == ":" and self.adjacent(i - 1, i) and self.kinds[i - 2] == "num":
+            return True
+        if i + 2 < self.n and self.keys[i + 1] == ":" and self.adjacent(i, i + 1) and self.kinds[i + 2] == "num":
+            return True
         if i > 0 and self.adjacent(i - 1, i):
             prev = self.toks[i - 1]
             if prev.kind == "latin":
@@ -199,21 +225,45 @@ class Parser:
             return None
         clitics = ("و", "ب", "ل", "ك", "ف", "وب", "ول", "لل") if allow_clitic else ()
         for clitic, rest in strip_clitic(self.keys[i], clitics):
-            m = self.lx.cardinals.match(self.keys, i, rest)
+            m = self.cardinals.match(self.keys, i, rest)
             if not m:
                 continue
             end, value = m
             places = {_place(value)}
             total = value
-            # خمسة وعشرون، ثلاثمائة وخمسون
-            while end < self.n and self.kinds[end] == "word" and self.keys[end].startswith("و") and len(self.keys[end]) > 1:
-                m2 = self.lx.cardinals.match(self.keys, end, self.keys[end][1:])
-                if not m2 or _place(m2[1]) in places or m2[1] >= 1000:
+            # خمسة وعشرون، واحدة و عشرون، ثلاثمائة وخمسون، متين تلاتة وستين
+            while end < self.n and self.kinds[end] == "word":
+                k = self.keys[end]
+                if k == "و" and end + 1 < self.n:
+                    m2 = self.cardinals.match(self.keys, end + 1)
+                elif k.startswith("و") and len(k) > 1:
+                    m2 = self.cardinals.match(self.keys, end, k[1:])
+                elif _place(total) == 2 and total % 100 == 0:
+                    m2 = self.cardinals.match(self.keys, end)  # hundreds then units, no و
+                else:
+                    m2 = None
+                if not m2 or _place(m2[1]) in places or m2[1] >= 1000 or m2[1] >= total and _place(total) == 2:
                     break
                 places.add(_place(m2[1]))
                 total += m2[1]
                 end = m2[0]
+            # واحد فاصلة واحد، 1 فاصلة 5
+            dec = self.decimal_words(end)
+            if dec:
+                return Numeral(Decimal(total) + dec[0], dec[1], 1, "words_decimal", word=True), clitic
             return Numeral(Decimal(total), end, 1, "words", word=True), clitic
+        return None
+
+    def decimal_words(self, j: int) -> Optional[tuple[Decimal, int]]:
+        """فاصلة + digits or a cardinal: the fractional part and where it ends."""
+        if j + 1 >= self.n or self.keys[j] not in self.lx.decimal_points:
+            return None
+        nxt = self.keys[j + 1]
+        if self.kinds[j + 1] == "num" and nxt.isdigit():
+            return Decimal("0." + nxt), j + 2
+        m = self.cardinals.match(self.keys, j + 1)
+        if m:
+            return Decimal("0." + str(m[1])), m[0]
         return None
 
     def atom(self, i: int, first: bool) -> Optional[tuple[Numeral, str, int]]:
@@ -242,6 +292,14 @@ class Parser:
                 v, alt = -v, (-alt if alt is not None else None)
                 span_start = i - 1
             base = Numeral(v, i + 1, 1, rule, alt, note)
+            dec = self.decimal_words(i + 1)
+            if dec:
+                base = Numeral(v + dec[0] * (1 if v >= 0 else -1), dec[1], 1, "digits_decimal_word")
+            # 77/100 : a written fraction (number suites only; in news a slash is a date or a ratio)
+            elif self.bare and i + 2 < self.n and self.keys[i + 1] == "/" and self.kinds[i + 2] == "num" \
+                    and self.adjacent(i, i + 1) and self.adjacent(i + 1, i + 2) and self.keys[i + 2].isdigit() \
+                    and int(self.keys[i + 2]) > 0 and not (i + 3 < self.n and self.keys[i + 3] == "/"):
+                base = Numeral(v / Decimal(self.keys[i + 2]), i + 3, 1, "slash_fraction")
         elif self.kinds[i] == "word" and self.lx.fractions.match(self.keys, i) and \
                 self.lx.fractions.match(self.keys, i)[0] - i > 1:
             return None  # ثلاثة أرباع is a fraction, read by fraction_percent_at
@@ -253,7 +311,7 @@ class Parser:
                 # fraction before a scale: نصف مليون
                 for c, rest in strip_clitic(k, ("و", "ب", "ل")):
                     fm = lx.fractions.match(self.keys, i, rest)
-                    if fm and fm[0] < self.n and self.keys[fm[0]] in lx.scales:
+                    if fm and fm[0] < self.n and (self.keys[fm[0]] in lx.scales or lx.units.match(self.keys, fm[0])):
                         num, den = fm[1]
                         base = Numeral(Decimal(num) / Decimal(den), fm[0], 1, "fraction_scale", word=True)
                         clitic = c
@@ -364,7 +422,7 @@ class Parser:
             return None
         if k.startswith(("ي", "لل", "بال", "كال", "وال", "لت", "لا", "با", "كا")) or k.endswith("وا"):
             return None  # a verb (يعيشون، نزحوا) or a prepositional phrase (لتطوير، بالسوق), not a counted noun
-        if self.lx.rates.match(self.keys, j) or (k.startswith("و") and (k[1:] in self.lx.scales or self.lx.cardinals.match(self.keys, j, k[1:]))):
+        if self.lx.rates.match(self.keys, j) or (k.startswith("و") and (k[1:] in self.lx.scales or self.cardinals.match(self.keys, j, k[1:]))):
             return None  # سنويا is a rate; ومليوني starts the next numeral of a list
         end = j + 1
         # a nisba adjective continues the noun: مجموعات صناعية، ورقة علمية (not a rate: سفينة يوميا)
@@ -397,7 +455,9 @@ class Parser:
         money = Counter(q.unit for q in qs if len(q.unit) == 3 and q.unit.isupper())
         out = []
         for q in qs:
-            if q.unit != "number":
+            if q.unit != "number" or (self.bare and q.rule.find("ellipsis") < 0):
+                out.append(q)
+            elif self.bare and len(money) != 1:
                 out.append(q)
             elif len(money) == 1:
                 code = next(iter(money))
@@ -422,7 +482,23 @@ class Parser:
                 kstart = self.toks[i].start + len(clitic)
             j = end
             approx = True
-            # a range after a hedge (بين 8% إلى 12%) is still a range
+            # a range after a hedge (بحدود 10-20 دولار) is still a range, and approximate
+            r = self.range_at(j) if j < self.n else None
+            if r:
+                r.tstart, r.kstart, r.approximate = start_tok, kstart, True
+                return [r]
+        # $10، € 20 : a currency symbol before the number
+        if j + 1 < self.n and self.keys[j] in self.lx.symbols and self.kinds[j + 1] == "num":
+            nm = self.numeral(j + 1)
+            if nm:
+                num = nm[0]
+                q = RawQuantity(start_tok if hedge else j, num.end, num.value, self.lx.symbols[self.keys[j]],
+                                num.rule + "+symbol_before", approximate=approx, kstart=kstart)
+                return [self.add_cents(q)]
+        if self.bare and not hedge:
+            alone = self.unit_alone_at(i)
+            if alone:
+                return [alone]
         # %47 : the sign before the number
         if j < self.n and self.keys[j] == "%" and j + 1 < self.n and self.kinds[j + 1] == "num" and self.adjacent(j, j + 1):
             v, _, _, rule = parse_digits(self.keys[j + 1])
@@ -432,7 +508,14 @@ class Parser:
             frac = self.fraction_percent_at(j, approx, kstart, start_tok if hedge else None)
             if frac:
                 return frac
+        negative = False
+        if j + 1 < self.n and self.keys[j] in self.lx.negative_words:
+            negative, j = True, j + 1
         nm = self.numeral(j) if j < self.n else None
+        if nm and negative:
+            n0 = nm[0]
+            nm = (Numeral(-n0.value, n0.end, n0.scale, n0.rule + "+negative_word", None, n0.ambiguity, n0.word), nm[1],
+                  start_tok if hedge else j - 1)
         if not nm:
             if hedge:
                 return None
@@ -442,7 +525,7 @@ class Parser:
             start_tok = span_start
             if clitic:
                 kstart = self.toks[span_start].start + len(clitic)
-        q = self.finish(start_tok, num, approx, kstart)
+        q = self.finish(start_tok, num, approx, kstart, allow_bare=self.bare)
         if q is None:
             # 57 و55% : a bare number shares the unit of the next one in a list
             lst = self.list_head(start_tok, num, approx, kstart)
@@ -511,14 +594,67 @@ class Parser:
         if rt:
             j, per = rt
             unit = f"{unit}/{per}"
+        if u and unit == "USD" and not rt:
+            tmp = self.add_cents(RawQuantity(start_tok, j, value, unit, rule))
+            j, value, rule = tmp.tend, tmp.value, tmp.rule
         ha = lx.hedges_after.match(self.keys, j) if j < self.n else None
         if ha:
             j = ha[0]
             approx = True
         if value == 0 and unit == "count":
             return None
+        if self.bare and unit in ("kg", "l") and j + 1 < self.n and self.keys[j] == "من" and self.kinds[j + 1] == "word":
+            j += 2  # the product measured (Duckling includes it)
         return RawQuantity(start_tok, j, value, unit, rule, approximate=approx, counted=counted,
                            ambiguity=ambiguity, kstart=kstart)
+
+    def unit_alone_at(self, i: int) -> Optional[RawQuantity]:
+        """كيلوجرام = 1 kg، لترين = 2 l، لتر ونصف = 1.5 l (number suites: a unit word states an amount)."""
+        m = self.lx.units.match(self.keys, i)
+        if not m:
+            return None
+        end, (unit, factor) = m
+        if unit.startswith("FAMILY:") or unit in ("percent", "percent_point", "jobs", "persons"):
+            return None
+        toks = tuple(self.keys[i:end])
+        value = Decimal(self.lx.alone.get(toks, 1))
+        # لتر ونصف، لتر و ربع
+        k = end
+        if k < self.n and self.keys[k] == "و":
+            k += 1
+        fm = None
+        if k < self.n:
+            for c, rest in strip_clitic(self.keys[k], ("و",)):
+                if (c or k > end) and self.lx.fractions.match(self.keys, k, rest):
+                    fm = self.lx.fractions.match(self.keys, k, rest)
+                    break
+        if fm:
+            value += Decimal(fm[1][0]) / Decimal(fm[1][1])
+            end = fm[0]
+        return RawQuantity(i, end, value * factor, unit, "unit_alone")
+
+    def add_cents(self, q: RawQuantity) -> RawQuantity:
+        """20 دولار و43 سنت، 20$ 43c: whole units and cents are one amount."""
+        j = q.tend
+        if q.unit != "USD" or j >= self.n:
+            return q
+        if self.keys[j] == "و":
+            j += 1
+        elif self.kinds[j] == "word" and self.keys[j].startswith("و") and False:
+            pass
+        if j >= self.n or self.kinds[j] != "num":
+            return q
+        v, _, _, _ = parse_digits(self.keys[j])
+        u = self.unit_at(j + 1)
+        if u and u[1] == "USD" and u[2] == Decimal("0.01"):
+            q.value += v * u[2]
+            q.tend = u[0]
+            q.rule += "+cents"
+        elif self.bare and not u and v < 100 and q.rule.endswith("symbol_before"):
+            q.value += v / 100  # $20 43
+            q.tend = j + 1
+            q.rule += "+cents"
+        return q
 
     def list_head(self, start_tok: int, num: Numeral, approx: bool, kstart: Optional[int]) -> Optional[list[RawQuantity]]:
         """``57 و55%``: a number without unit followed by و and a number with one."""
@@ -561,78 +697,85 @@ class Parser:
         return [first, second]
 
     def range_at(self, i: int) -> Optional[RawQuantity]:
+        """بين 10 و20 مليون، ما بين عشرة وعشرون دولار، من 10 الى 20 دولار، من عشرة لعشرين، 10-20 دولار."""
         k = self.keys[i]
-        opener = None
+        opener, o_clitic, a_i, start_tok = None, "", i, i
         for c, rest in strip_clitic(k, ("و", "ف", "ب", "ل")):
             if rest in ("بين", "من"):
-                opener = (c, rest)
+                opener, o_clitic, a_i = rest, c, i + 1
                 break
-        if not opener:
+        if k == "ما" and i + 1 < self.n and self.keys[i + 1] == "بين":
+            opener, a_i = "بين", i + 2
+        if a_i >= self.n or self.kinds[a_i] not in ("num", "word"):
             return None
-        a = self.numeral(i + 1) if i + 1 < self.n else None
+        a = self.numeral(a_i)
         if not a:
             return None
-        an, aclitic, _ = a
+        an, aclitic, a_start = a
+        if opener is None:
+            start_tok = a_start
         j = an.end
-        # the first number may carry its own unit: بين 10 آلاف دولار و20 ألفا
-        first_unit = self.unit_at(j)
+        first_unit = self.unit_at(j)  # بين 10 آلاف دولار و20 ألفا، 10$-20$
         if first_unit:
             j = first_unit[0]
         if j >= self.n:
             return None
         sep = self.keys[j]
-        if opener[1] == "بين" and sep == "و":
+        b_clitic = None
+        if opener == "بين" and sep == "و":
             b_i = j + 1
-        elif opener[1] == "بين" and self.kinds[j] == "word" and sep.startswith("و"):
-            b_i = j
-        elif sep in ("الي", "حتي") or (opener[1] == "بين" and sep == "-"):
+        elif opener == "بين" and self.kinds[j] == "word" and sep.startswith("و"):
+            b_i, b_clitic = j, "و"
+        elif sep in ("الي", "حتي") and (opener or self.bare):
             b_i = j + 1
+        elif self.bare and sep in ("-", "–", "~") and j + 1 < self.n:
+            b_i = j + 1
+        elif sep == "-" and self.adjacent(j - 1, j) and j + 1 < self.n and self.adjacent(j, j + 1):
+            b_i = j + 1
+        elif opener == "من" and self.kinds[j] == "word" and sep.startswith("ل"):
+            b_i, b_clitic = j, "ل"  # من عشرة لعشرين
         else:
             return None
-        b = self.numeral(b_i) if b_i < self.n else None
+        if b_i >= self.n:
+            return None
+        b = self.numeral(b_i)
         if not b:
             return None
         bn = b[0]
-        if b_i == j and b[1] != "و":
+        if b_clitic and b[1] != b_clitic:
             return None
-        q = self.finish(b_i, bn, False, None, allow_bare=False)
+        q = self.finish(b_i, bn, False, None, allow_bare=self.bare)
         if q is None and first_unit:
-            q = RawQuantity(b_i, bn.end, bn.value, "number", bn.rule)
-            # بين 10 آلاف دولار و20 ألفا سنويا
             end, unit, factor = first_unit
             if unit.startswith("FAMILY:"):
                 unit, _ = self.resolve_family(unit[7:])
-            q.value = bn.value * factor
-            q.unit = unit
+            q = RawQuantity(b_i, bn.end, bn.value * factor, unit, bn.rule)
             rt = self.rate_at(bn.end)
             if rt:
                 q.tend, per = rt
                 q.unit = f"{unit}/{per}"
-        if q is None:
+        if q is None or q.unit in ("count",) and opener is None:
             return None
-        lo = an.value
+        if first_unit and unit_base(first_unit[1]) != unit_base(q.unit) and not first_unit[1].startswith("FAMILY:"):
+            return None  # 50 في المائة إلى 150 مليار ريال: two different amounts
+        if opener is None and sep != "-" and not first_unit and not self.bare:
+            return None  # 10 الى 20 without من needs a unit on the first number too
         factor = q.value / bn.value if bn.value else Decimal(1)
         if first_unit:
-            _, u1, f1 = first_unit
-            lo = an.value * f1
+            lo = an.value * first_unit[2]
+        elif an.scale == 1 and bn.scale > 1:
+            lo = an.value * bn.scale * factor  # بين 10 و20 مليون
         else:
-            # بين 10 و20 مليون : the first number borrows the second's scale
-            if an.scale == 1 and bn.scale > 1:
-                lo = an.value * bn.scale
-                lo = lo * (factor if factor else 1)
-            else:
-                lo = an.value * factor
-        if opener[1] == "من" and not (sep in ("الي", "حتي")):
-            return None
+            lo = an.value * factor
+        if sep == "-" and opener is None and 1900 <= an.value <= 2100 and 1900 <= bn.value <= 2100:
+            return None  # 2030-2040 is a span of years
         if lo >= q.value:
             return None
-        start_tok = i + 1
         kstart = None
-        if opener[1] == "بين":
-            start_tok = i
-            kstart = self.toks[i].start + len(opener[0]) if opener[0] else None
-        elif aclitic:
-            kstart = self.toks[i + 1].start + len(aclitic)
+        if opener and o_clitic:
+            kstart = self.toks[i].start + len(o_clitic)
+        elif opener is None and aclitic:
+            kstart = self.toks[a_start].start + len(aclitic)
         return RawQuantity(start_tok, q.tend, lo, q.unit, "range", value_max=q.value,
                            counted=q.counted, kstart=kstart)
 
@@ -687,8 +830,12 @@ class Parser:
                 return None
             if not (approx or nxt == "من" or clitic.endswith("ال") or (end < self.n and self.kinds[end] == "word")):
                 return None
-            if rest == "خمس":
-                return None
+            if rest == "خمس" or (end < self.n and lx.units.match(self.keys, end)):
+                return None  # نصف لتر is half a litre
+            if clitic.startswith("و") and not approx:
+                return None  # مرة ونصف: and a half
+            if clitic.endswith("ال") and (nxt.startswith("ال") or (i > 0 and self.keys[i - 1] in ("خلال", "في", "منذ"))):
+                return None  # الربع المماثل، خلال الربع: a quarter of the year, not a share
             value = (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.0001"))
             ks = kstart
             if start_tok is None and clitic and not clitic.endswith("ال"):
@@ -762,6 +909,10 @@ def _strip_al(k: str) -> str:
 def _trim(v: Decimal) -> Decimal:
     """75.0000 -> 75; 66.6667 stays."""
     return v.to_integral_value() if v == v.to_integral_value() else v.normalize()
+
+
+def unit_base(unit: str) -> str:
+    return unit.split("/")[0]
 
 
 def _place(v: int) -> int:
