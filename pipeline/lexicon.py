@@ -5,6 +5,7 @@ multi-word form (فرصة عمل، ما يزيد على) matches a run of articl
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Generic, Iterable, Optional, Sequence, TypeVar
 
 import regex
@@ -43,8 +44,13 @@ def form_tokens(form: str) -> tuple[str, ...]:
     return tuple(t[2].lower() for t in tokenize_key(key(form)))
 
 
-def strip_clitic(word: str, allowed: Iterable[str] = PROCLITICS, min_rest: int = 2) -> list[tuple[str, str]]:
+def strip_clitic(word: str, allowed: Iterable[str] = PROCLITICS, min_rest: int = 2) -> tuple[tuple[str, str], ...]:
     """All (clitic, rest) readings of a word, the bare word first."""
+    return _strip_clitic(word, tuple(allowed), min_rest)
+
+
+@lru_cache(maxsize=200_000)
+def _strip_clitic(word: str, allowed: tuple, min_rest: int) -> tuple[tuple[str, str], ...]:
     out = [("", word)]
     for c in allowed:
         if word.startswith(c) and len(word) - len(c) >= min_rest:
@@ -52,7 +58,7 @@ def strip_clitic(word: str, allowed: Iterable[str] = PROCLITICS, min_rest: int =
             if c.endswith("لل"):
                 # ل + ال writes لل: للصين is ل + الصين
                 out.append((c, "ال" + word[len(c):]))
-    return out
+    return tuple(out)
 
 
 class PhraseTable(Generic[T]):
@@ -99,6 +105,9 @@ class PhraseTable(Generic[T]):
             if m:
                 return m[0], m[1], clitic
         return None
+
+    def first_tokens(self) -> set[str]:
+        return set(self._by_first)
 
     def items(self) -> Iterable[tuple[tuple[str, ...], Any]]:
         for bucket in self._by_first.values():

@@ -89,6 +89,12 @@ class Lexicon:
             units.add(code, (code, Decimal(1)))  # 42 KWD
         self.units = units
         self.symbols = {"$": "USD", "€": "EUR", "£": "GBP"}
+        # Every word that can open a quantity, with any proclitic: parse_at skips the rest at once.
+        firsts = set(self.scales) | self.decimal_points | self.negative_words | {"بين", "من", "ما"}
+        for table in (self.cardinals_all, self.fractions, self.hedges_before, self.units):
+            firsts |= table.first_tokens()
+        self.starters = frozenset(c + w for w in firsts for c in ("",) + PROCLITICS) | {
+            "ل" + w[1:] for w in firsts if w.startswith("ال")}
         self.families = load_yaml("currency_families")
 
 
@@ -468,6 +474,13 @@ class Parser:
 
     def parse_at(self, i: int) -> Optional[list[RawQuantity]]:
         lx = self.lx
+        if self.kinds[i] == "word" and self.keys[i] not in lx.starters:
+            nxt = self.keys[i + 1] if i + 1 < self.n else ""
+            # only NOUN ال+CARDINAL and NOUN واحد start with an ordinary word
+            if not (nxt in ("واحد", "واحده") or nxt.startswith("ال") and nxt[2:] in lx.definite_cardinals):
+                return None
+        elif self.kinds[i] == "latin" and self.keys[i] not in lx.starters:
+            return None
         # ranges: بين X و Y، من X إلى Y
         r = self.range_at(i)
         if r:
