@@ -28,7 +28,7 @@ def ensure_env() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("tasks: installing khabar and its dependencies (torch pinned to the CPU build)", flush=True)
     subprocess.check_call([str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-                           "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev]"])
+                           "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev,dask,duckdb]"])
     STAMP.write_bytes(deps)
 
 

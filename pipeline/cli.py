@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,46 +12,60 @@ from . import __version__
 
 
 def cmd_extract(args) -> int:
-    from .run import ErrorRow, run
-    from .stages.read import iter_files
-    from .stages.write import Writer
+    if args.output == "-":
+        return _extract_to_stdout(args)
+    from .batch import run_batch
 
-    to_stdout = args.output == "-"
-    out_dir = None if to_stdout else Path(args.output)
-    writer = Writer(out_dir, csv_too=not args.no_csv)
-    t0 = time.time()
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
     progress = None
-    if sys.stderr.isatty() and not args.quiet and not to_stdout:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    bar = None
+    if sys.stderr.isatty() and not args.quiet:
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
 
-        total = sum(1 for _ in iter_files([i for i in args.inputs if i != "-"]))
-        progress = Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[rate]} art/s"), TimeRemainingColumn(), transient=True)
-        task = progress.add_task("extract", total=total or None, rate="-")
-        progress.start()
-    ok = False
+        from .stages.read import read_inputs
+
+        total = sum(1 for _ in read_inputs(args.inputs, args.glob))  # reading is cheap next to extraction
+        bar = Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                       TimeElapsedColumn(), TimeRemainingColumn(), transient=True)
+        task = bar.add_task("extract", total=total or None, rate="")
+        t0 = time.time()
+
+        def progress(done: int) -> None:
+            bar.update(task, completed=done, rate=f"{done / max(time.time() - t0, 1e-9):.1f} art/s")
+
+        bar.start()
     try:
-        for item in run(args.inputs):
-            if isinstance(item, ErrorRow):
-                writer.error(item.__dict__)
-                if not args.quiet:
-                    print(f"khabar: error: {item.path}: stage {item.stage}: {item.reason}", file=sys.stderr)
-            else:
-                writer.record(item, stdout=sys.stdout if to_stdout else None)
-            if progress:
-                done = writer.counts["articles"] + writer.counts["errors"]
-                progress.update(task, completed=done, rate=f"{done / max(time.time() - t0, 1e-9):.1f}")
-        ok = True
+        summary = run_batch(args.inputs, Path(args.output), workers=args.workers, formats=formats,
+                            engine=args.engine, scheduler=args.scheduler, timeout=args.timeout,
+                            pattern=args.glob, batch_size=args.batch_size, progress=progress)
     finally:
-        if progress:
-            progress.stop()
-        writer.close(ok)
-    c = writer.counts
+        if bar:
+            bar.stop()
     if not args.quiet:
-        print(f"khabar: {c['articles'] + c['errors']} articles in, {c['articles']} records, {c['facts']} facts, "
-              f"{c['clusters']} clusters, {c['errors']} errors in {time.time() - t0:.1f}s"
-              + (f" -> {out_dir}" if out_dir else ""), file=sys.stderr)
-    return 1 if c["errors"] and args.strict else 0
+        print(f"khabar: {summary.line()} -> {args.output}", file=sys.stderr)
+        if summary.errors:
+            print(f"khabar: {summary.errors} article(s) failed: see {Path(args.output) / 'errors.jsonl'}",
+                  file=sys.stderr)
+    if not summary.balanced:
+        print("khabar: inputs != records + errors: articles were lost", file=sys.stderr)
+        return 3
+    return 1 if summary.errors and args.strict else 0
+
+
+def _extract_to_stdout(args) -> int:
+    """Stream article records to standard output (no resume, no dataset files)."""
+    from .run import ErrorRow, run
+    from .stages.write import dumps
+
+    errors = 0
+    for item in run(args.inputs):
+        if isinstance(item, ErrorRow):
+            errors += 1
+            print(f"khabar: error: {item.path}: stage {item.stage}: {item.reason}", file=sys.stderr)
+        else:
+            sys.stdout.write(dumps(item) + "\n")
+    return 1 if errors and args.strict else 0
 
 
 def cmd_eval(args) -> int:
@@ -80,13 +95,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("extract", help="run the pipeline over articles",
                        description="Read articles (.txt: first line the title; .jsonl: id, title, text, "
-                                   "url, date; folders are read recursively; '-' is standard input) and "
-                                   "write articles.jsonl, facts.jsonl, clusters.jsonl, errors.jsonl "
-                                   "and facts.csv / clusters.csv into OUT_DIR.")
+                                   "url, date; .json lists; .html; .zip and .gz of these; folders are read "
+                                   "recursively; '-' is standard input) and write articles.jsonl, facts.jsonl, "
+                                   "clusters.jsonl, errors.jsonl (+ CSV, Parquet, DuckDB) into OUT_DIR. "
+                                   "Runs are resumable: the same command after a crash carries on, and "
+                                   "unchanged articles are skipped.")
     e.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, or - for standard input")
     e.add_argument("-o", "--output", required=True, metavar="OUT_DIR",
                    help="output folder, or - to print article records to standard output")
-    e.add_argument("--no-csv", action="store_true", help="skip the CSV files")
+    e.add_argument("--format", default="jsonl,csv", metavar="LIST",
+                   help="comma-separated outputs: jsonl (always), csv, parquet, duckdb (default: jsonl,csv)")
+    e.add_argument("-w", "--workers", type=int, default=os.cpu_count() or 1,
+                   help="parallel worker processes (default: all cores)")
+    e.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local processes, or Dask distributed (optional extra 'dask')")
+    e.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: an existing scheduler; "
+                                                          "default starts a local cluster")
+    e.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="per-article time budget; an article over it becomes an error row (default 60, 0 = none)")
+    e.add_argument("--glob", metavar="PATTERN", help="only files in folders whose name matches, e.g. '*.zip'")
+    e.add_argument("--batch-size", type=int, default=64, help=argparse.SUPPRESS)
     e.add_argument("--strict", action="store_true", help="exit 1 when any article failed")
     e.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     e.set_defaults(func=cmd_extract)

@@ -79,7 +79,15 @@ class Gazetteer:
             self.table.add(e.name, e)
 
     def find(self, doc: Doc) -> list[tuple[int, int, int, GazEntry]]:
-        """(first token, end token, key start, entry) for every match, left to right."""
+        """(first token, end token, key start, entry) for every match, left to right (once per article)."""
+        cached = getattr(doc, "_gazetteer_matches", None)
+        if cached is not None and cached[0] is doc.tokens:
+            return cached[1]
+        out = self._find(doc)
+        doc._gazetteer_matches = (doc.tokens, out)  # type: ignore[attr-defined]
+        return out
+
+    def _find(self, doc: Doc) -> list[tuple[int, int, int, GazEntry]]:
         keys = [t.key.lower() if t.kind == "latin" else t.key for t in doc.tokens]
         out = []
         i, n = 0, len(keys)

@@ -44,13 +44,9 @@ def form_tokens(form: str) -> tuple[str, ...]:
     return tuple(t[2].lower() for t in tokenize_key(key(form)))
 
 
-def strip_clitic(word: str, allowed: Iterable[str] = PROCLITICS, min_rest: int = 2) -> tuple[tuple[str, str], ...]:
-    """All (clitic, rest) readings of a word, the bare word first."""
-    return _strip_clitic(word, tuple(allowed), min_rest)
-
-
-@lru_cache(maxsize=200_000)
-def _strip_clitic(word: str, allowed: tuple, min_rest: int) -> tuple[tuple[str, str], ...]:
+@lru_cache(maxsize=32_768)  # the hot vocabulary; bounded so long runs stay flat
+def strip_clitic(word: str, allowed: tuple = PROCLITICS, min_rest: int = 2) -> tuple[tuple[str, str], ...]:
+    """All (clitic, rest) readings of a word, the bare word first. ``allowed`` is a tuple."""
     out = [("", word)]
     for c in allowed:
         if word.startswith(c) and len(word) - len(c) >= min_rest:

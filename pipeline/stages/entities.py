@@ -32,7 +32,7 @@ LATIN_NAME_RE = regex.compile(
     (?:
       (?:\ |,\ )                                  # a space, or ', ' before Inc./Ltd.
       (?:[\p{Lu}][\p{Latin}\d&'’.-]*|[\p{Latin}]*\d[\p{Latin}\d]*|of|the|and|for|de|du|la|des|le|&)
-    )*
+    ){0,7}                                         # names are short: a cap keeps a wall of Latin linear
     """,
     regex.VERBOSE,
 )
@@ -392,6 +392,22 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+def _occurrences(text: str, word: str):
+    """Key offsets where ``word`` stands as a whole word, possibly after a proclitic."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        ok_after = end >= len(text) or not (text[end].isalnum())
+        # the word starts the token, or only a proclitic stands before it in the token
+        tok_start = start
+        while tok_start > 0 and start - tok_start < 4 and text[tok_start - 1].isalpha():
+            tok_start -= 1
+        prefix = text[tok_start:start]
+        if ok_after and (prefix == "" or prefix in PROCLITICS) and (tok_start == 0 or not text[tok_start - 1].isalnum()):
+            yield start
+        start = text.find(word, start + 1)
+
+
 def _link(doc: Doc, mentions: list[Mention]):
     """Merge mentions into entities by shared alias keys; return contract Entities."""
     from ..models import Entity, Span
@@ -429,13 +445,17 @@ def _link(doc: Doc, mentions: list[Mention]):
     for g, grp in enumerate(groups):
         for alias in list(grp["aliases"]):
             ak = name_key(alias)
-            if len(ak) < 3 or grp["types"][0] in ("GPE", "LOC"):
+            if not 3 <= len(ak) <= 120 or grp["types"][0] in ("GPE", "LOC"):
                 continue
-            for mt in regex.finditer(r"(?<![\p{L}\d])(?:" + "|".join(["", *PROCLITICS]) + r")" + regex.escape(ak) + r"(?![\p{L}\d])", text_key):
-                ks = mt.end() - len(ak)
-                s, e = doc.norm.span(ks, mt.end())
-                if not any(x.start <= s < x.end for x in grp["mentions"]):
+            covered = {t for x in grp["mentions"] for t in range(x.start, x.end)} if len(grp["mentions"]) < 64 else None
+            starts = {x.start for x in grp["mentions"]}
+            for ks in _occurrences(text_key, ak):
+                s, e = doc.norm.span(ks, ks + len(ak))
+                if (s not in covered) if covered is not None else (s not in starts):
                     grp["mentions"].append(Mention(s, e, grp["types"][0], alias, "alias"))
+                    starts.add(s)
+                    if covered is not None:
+                        covered.update(range(s, e))
 
     entities, regions = [], []
     for grp in groups:

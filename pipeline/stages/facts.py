@@ -78,6 +78,9 @@ class Ctx:
     q_tok: list[tuple[int, int]]  # quantity -> token range
     ent_at: list[tuple[int, int, object]]  # (token start, token end, entity) sorted
     sections: list[tuple[int, int, Optional[object]]]  # (token start, token end, subject entity)
+    n_entities: int = 0
+    n_quantities: int = 0
+    matches: dict = None  # table id -> every match in the article, computed on first use
 
 
 def _tok_index_at(doc: Doc, text_pos: int) -> int:
@@ -91,6 +94,17 @@ def _tok_index_at(doc: Doc, text_pos: int) -> int:
 
 
 def build_ctx(doc: Doc) -> Ctx:
+    """The token view of an article, built once and shared by the facts and clusters stages."""
+    cached = getattr(doc, "_fact_ctx", None)
+    if cached is not None and cached.n_entities == len(doc.entities) and cached.n_quantities == len(doc.quantities):
+        return cached
+    ctx = _build_ctx(doc)
+    ctx.n_entities, ctx.n_quantities = len(doc.entities), len(doc.quantities)
+    doc._fact_ctx = ctx  # type: ignore[attr-defined]
+    return ctx
+
+
+def _build_ctx(doc: Doc) -> Ctx:
     import bisect
 
     n = len(doc.tokens)
@@ -139,12 +153,19 @@ def kind_anaphors(keys: list[str], ent_at: list) -> list:
     from .entities import rules as entity_rules
 
     kinds = {k for k, v in entity_rules()["kinds"].items() if v in ("ORG", "CLUSTER") and not k.startswith("ال")}
+    first_word = {}
+    for _, _, e in ent_at:
+        if id(e) not in first_word:
+            w = key(e.name).split(" ")[0]
+            first_word[id(e)] = w[2:] if w.startswith("ال") else w
     out = []
     for i, k in enumerate(keys):
+        if "ال" not in k[:5]:
+            continue
         for _, rest in strip_clitic(k, ("و", "ب", "ل", "ف", "ك", "")):
             if rest.startswith("ال") and rest[2:] in kinds:
                 kind = rest[2:]
-                prior = [e for a, _, e in ent_at if a < i and key(e.name).split(" ")[0] in (kind, "ال" + kind)]
+                prior = [e for a, _, e in ent_at if a < i and first_word[id(e)] == kind]
                 if prior:
                     out.append((i, i + 1, prior[-1]))
                 break

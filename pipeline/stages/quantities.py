@@ -186,6 +186,7 @@ class Parser:
     def __init__(self, doc: Doc, bare: bool = False):
         # bare: also emit numerals without a unit (for number suites, not for news)
         self.bare = bare
+        self._explicit: Optional[frozenset] = None
         self.doc = doc
         self.lx = lexicon()
         self.cardinals = self.lx.cardinals_all if bare else self.lx.cardinals
@@ -886,14 +887,17 @@ class Parser:
             return best, f"bare {family} read as {best} (country named most in the article)"
         return best, None
 
-    @lru_cache(maxsize=None)
     def explicit_codes(self) -> frozenset:
+        """ISO codes the article names with a qualified form (ريال عماني), computed once per article."""
+        if self._explicit is not None:
+            return self._explicit
         codes = set()
         for i in range(self.n):
             m = self.lx.units.match(self.keys, i)
             if m and len(m[1][0]) == 3 and m[0] - i > 1:
                 codes.add(m[1][0])
-        return frozenset(codes)
+        self._explicit = frozenset(codes)
+        return self._explicit
 
 
 @lru_cache(maxsize=None)

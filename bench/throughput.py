@@ -1,0 +1,91 @@
+"""Pipeline throughput and memory, against camel-tools' bare tokenizer in the same process.
+
+    python bench/throughput.py                     # the shipped corpus, repeated to ~2,000 articles
+    python bench/throughput.py --corpus ../shared/bulk/saudinewsnet --limit 3000
+
+Prints articles/s, characters/s and peak RSS for one worker; camel-tools'
+simple_word_tokenize over the same text as a baseline with the ratio; and the
+speed-up of 2 workers over 1 (same articles, fresh output folders).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.batch import run_batch  # noqa: E402
+from pipeline.stages.read import read_inputs  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def build_input(corpus: str | None, limit: int, tmp: Path) -> tuple[Path, list[str]]:
+    """One JSON Lines file with the articles to run, and their texts."""
+    docs = [d for d in read_inputs([corpus or str(ROOT / "corpus")]) if hasattr(d, "raw")]
+    if not docs:
+        raise SystemExit("no articles found")
+    out, texts = [], []
+    i = 0
+    while len(out) < limit:
+        d = docs[i % len(docs)]
+        out.append(json.dumps({"id": f"{d.article_id}#{i}", "text": d.raw}, ensure_ascii=False))
+        texts.append(d.raw)
+        i += 1
+        if corpus and i >= len(docs):
+            break
+    path = tmp / "input.jsonl"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path, texts
+
+
+def camel_baseline(texts: list[str]) -> float:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    n = sum(map(len, texts))
+    t0 = time.perf_counter()
+    for t in texts:
+        simple_word_tokenize(t)
+    return n / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", help="folder or file of articles (default: the shipped corpus, repeated)")
+    ap.add_argument("--limit", type=int, default=2000, help="articles to run (default 2000)")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="khabar-bench-"))
+    try:
+        src, texts = build_input(args.corpus, args.limit, tmp)
+        chars = sum(map(len, texts))
+        print(f"input: {len(texts)} articles, {chars:,} characters")
+        runs = {}
+        for workers in (1, 2):
+            out = tmp / f"out{workers}"
+            s = run_batch([str(src)], out, workers=workers, formats=["jsonl"])
+            runs[workers] = s.seconds
+            print(f"khabar {workers} worker(s): {s.inputs / s.seconds:.1f} articles/s, "
+                  f"{chars / s.seconds / 1e6:.3f} M chars/s  ({s.line()})")
+        base = camel_baseline(texts)
+        one = chars / runs[1]
+        print(f"camel-tools simple_word_tokenize: {base / 1e6:.3f} M chars/s")
+        print(f"ratio khabar (1 worker) / tokenizer: {one / base:.3f}")
+        print(f"speed-up 2 workers over 1: {runs[1] / runs[2]:.2f}x")
+        print(f"peak RSS (this process or any worker): {peak_rss_mb():.0f} MB")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

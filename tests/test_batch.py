@@ -1,0 +1,176 @@
+"""Batch runs: every input accounted for, resumable after kill -9, deterministic, dataset outputs."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import run_batch
+
+from .conftest import DEV
+
+ARTICLES = sorted(DEV.glob("*.txt"))
+
+
+def make_jsonl(path: Path, n: int) -> Path:
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES]
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            t = texts[i % len(texts)]
+            title, _, body = t.partition("\n")
+            f.write(json.dumps({"id": f"a{i:04d}", "title": title, "text": body[:1500]}, ensure_ascii=False) + "\n")
+    return path
+
+
+def read_lines(p: Path) -> list[str]:
+    return p.read_text(encoding="utf-8").splitlines()
+
+
+def test_formats_and_accounting(tmp_path):
+    src = make_jsonl(tmp_path / "in.jsonl", 12)
+    s = run_batch([str(src)], tmp_path / "out", workers=1, formats=["jsonl", "csv", "parquet", "duckdb"])
+    assert s.inputs == 12 and s.records == 12 and s.errors == 0 and s.balanced
+    import duckdb
+    import pandas as pd
+
+    facts = pd.read_parquet(tmp_path / "out" / "facts.parquet")
+    assert len(facts) == s.facts == len(read_lines(tmp_path / "out" / "facts.jsonl"))
+    con = duckdb.connect(str(tmp_path / "out" / "khabar.duckdb"), read_only=True)
+    assert con.execute("select count(*) from articles").fetchall()[0][0] == 12
+    assert pd.read_csv(tmp_path / "out" / "facts.csv").shape[0] == s.facts
+
+
+def test_rerun_skips_unchanged_and_redoes_changed(tmp_path):
+    src = make_jsonl(tmp_path / "in.jsonl", 8)
+    out = tmp_path / "out"
+    first = run_batch([str(src)], out, workers=1)
+    before = (out / "articles.jsonl").read_bytes()
+    again = run_batch([str(src)], out, workers=1)
+    assert again.processed == 0 and again.skipped == 8
+    assert (out / "articles.jsonl").read_bytes() == before
+    lines = read_lines(src)
+    obj = json.loads(lines[3])
+    obj["text"] += "\nوأضاف التقرير أن 50 ألف وظيفة جديدة ستتوفر."
+    lines[3] = json.dumps(obj, ensure_ascii=False)
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    third = run_batch([str(src)], out, workers=1)
+    assert third.processed == 1 and third.skipped == 7 and third.records == 8 == first.records
+
+
+def test_worker_count_does_not_change_output(tmp_path):
+    src = make_jsonl(tmp_path / "in.jsonl", 20)
+    run_batch([str(src)], tmp_path / "one", workers=1, batch_size=7)
+    run_batch([str(src)], tmp_path / "two", workers=2, batch_size=7)
+    for name in ("articles.jsonl", "facts.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_kill_minus_nine_then_resume(tmp_path):
+    src = make_jsonl(tmp_path / "in.jsonl", 160)
+    clean = tmp_path / "clean"
+    run_batch([str(src)], clean, workers=1, batch_size=8)
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "pipeline", "extract", str(src), "-o", str(out), "-w", "1", "--batch-size", "8", "-q"]
+    proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent)
+    parts = out / ".parts"
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(parts.glob("part-*.jsonl"))) < 3:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (out / "articles.jsonl").exists()  # nothing half-written under a final name
+    done_before = len(list(parts.glob("part-*.jsonl")))
+    assert 3 <= done_before < 20
+    r = subprocess.run(cmd, cwd=Path(__file__).resolve().parent.parent)
+    assert r.returncode == 0
+    assert (out / "articles.jsonl").read_bytes() == (clean / "articles.jsonl").read_bytes()
+    assert len(read_lines(out / "articles.jsonl")) == 160
+
+
+def test_bad_inputs_become_error_rows(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "empty.txt").write_bytes(b"")
+    (d / "blank.txt").write_bytes(b"   \n\t\n")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    good = "تقرير: استثمرت الشركة 5 مليارات ريال في المشروع.\nوأضاف أن 300 وظيفة جديدة ستتوفر."
+    (d / "truncated.txt").write_bytes(good.encode("utf-8")[:-2])  # drops "." and half of the last letter
+    (d / "legacy.txt").write_bytes(good.encode("cp1256"))
+    (d / "english.txt").write_text("Plain English text about 5 apples.", encoding="utf-8")
+    (d / "lines.jsonl").write_text('{"id": "ok", "text": "%s"}\n{not json\n{"id": "x"}\n' % good.replace("\n", " "),
+                                   encoding="utf-8")
+    with zipfile.ZipFile(d / "archive.zip", "w") as z:
+        z.writestr("a.txt", good)
+        z.writestr("b.txt", good + " ثانية")
+    raw = bytearray((d / "archive.zip").read_bytes())
+    i = raw.find(b"b.txt", raw.find(b"b.txt") + 1)  # the central directory keeps going; damage b's data
+    first_local = raw.find(b"PK\x03\x04", 10)
+    raw[first_local + 40:first_local + 48] = b"\x00" * 8
+    (d / "archive.zip").write_bytes(bytes(raw))
+    (d / "page.html").write_text("<html><head><title>خبر</title></head><body><nav>قائمة</nav><article><p>"
+                                 + good + "</p></article></body></html>", encoding="utf-8")
+    (d / "note.txt.gz").write_bytes(gzip.compress(good.encode("utf-8")))
+    (d / "broken.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    s = run_batch([str(d)], tmp_path / "out", workers=1, timeout=20)
+    assert s.balanced, s.line()
+    errors = [json.loads(x) for x in read_lines(tmp_path / "out" / "errors.jsonl")]
+    reasons = {e["article_id"]: e["reason"] for e in errors}
+    assert "empty" in reasons["empty"] and "empty" in reasons["blank"]
+    assert "binary" in reasons["binary"]
+    assert any(k.startswith("lines:") for k in reasons) and len([k for k in reasons if k.startswith("lines:")]) == 2
+    assert any("archive/b" == k for k in reasons) and "corrupt" in reasons["archive/b"]
+    assert "gzip" in reasons["broken"]
+    recs = {json.loads(x)["article_id"]: json.loads(x) for x in read_lines(tmp_path / "out" / "articles.jsonl")}
+    assert {"truncated", "legacy", "english", "ok", "archive/a", "page", "note"} <= set(recs)
+    assert recs["legacy"]["source"]["encoding"].lower().replace("_", "").startswith(("cp1256", "windows1256"))
+    assert any("truncated" in w for w in recs["truncated"]["warnings"])
+    assert "قائمة" not in recs["page"]["text"]  # navigation is not article text
+    assert any(q["unit"] == "SAR" for q in recs["legacy"]["quantities"])
+
+
+@pytest.mark.parametrize("name,text", [
+    ("digits", "٣" * 100_000),
+    ("words", "واحد " * 100_000),
+    ("brackets", "(" * 50_000 + "5 مليارات دولار" + ")" * 50_000),
+    ("latin", "Aa " * 100_000),
+    ("commas", "1," * 50_000 + "1 مليار"),
+])
+def test_pathological_articles_finish_fast(tmp_path, name, text):
+    src = tmp_path / f"{name}.txt"
+    src.write_text("عنوان\n" + text, encoding="utf-8")
+    t0 = time.time()
+    s = run_batch([str(src)], tmp_path / "out", workers=1, timeout=30)
+    assert s.balanced
+    assert time.time() - t0 < 30, f"{name} took {time.time() - t0:.1f}s"
+
+
+def test_time_budget_turns_a_slow_article_into_an_error_row(tmp_path, monkeypatch):
+    import pipeline.run as run_mod
+
+    def slow(doc):
+        time.sleep(5)
+        return doc
+
+    monkeypatch.setattr(run_mod, "STAGES", [("sleep", slow)] + run_mod.STAGES)
+    src = make_jsonl(tmp_path / "in.jsonl", 1)
+    s = run_batch([str(src)], tmp_path / "out", workers=1, timeout=0.5)
+    assert s.errors == 1 and s.balanced
+    err = json.loads(read_lines(tmp_path / "out" / "errors.jsonl")[0])
+    assert err["stage"] == "sleep" and "time budget" in err["reason"]
+
+
+def test_dask_engine_matches_local(tmp_path):
+    pytest.importorskip("dask.distributed")
+    src = make_jsonl(tmp_path / "in.jsonl", 10)
+    run_batch([str(src)], tmp_path / "local", workers=1)
+    run_batch([str(src)], tmp_path / "dask", workers=2, engine="dask")
+    for name in ("articles.jsonl", "facts.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
