@@ -76,6 +76,19 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    from .verify import format_report, verify
+
+    rep = verify(Path(args.output), args.sources or None)
+    out = Path(args.report) if args.report else (Path(args.output) / "verify.json" if Path(args.output).is_dir() else None)
+    if out:
+        out.write_text(json.dumps(rep, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(rep, ensure_ascii=False, indent=2) if args.json else format_report(rep))
+    if out and not args.json:
+        print(f"report: {out}")
+    return 0 if rep["ok"] else 1
+
+
 def cmd_schema(args) -> int:
     from .schema import write_schemas
 
@@ -126,6 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("gold", metavar="GOLD_DIR", help="folder of <article_id>.json gold files")
     v.add_argument("--json", action="store_true", help="machine-readable output")
     v.set_defaults(func=cmd_eval)
+
+    vf = sub.add_parser("verify", help="check every figure against its source words",
+                        description="Re-read the sources, check every evidence span still matches its text, "
+                                    "re-parse each fact's value from its own words, and report conflicting "
+                                    "figures across articles. Writes OUT_DIR/verify.json; exit 1 on any failure.")
+    vf.add_argument("output", metavar="OUT_DIR", help="an extract output folder (or its articles.jsonl)")
+    vf.add_argument("sources", nargs="*", metavar="SOURCE",
+                    help="source files or folders (default: each record's own source path)")
+    vf.add_argument("--report", metavar="FILE", help="where to write the JSON report")
+    vf.add_argument("--json", action="store_true", help="print the JSON report")
+    vf.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("schema", help="write the JSON Schemas of the output contract",
                        description="Export the pydantic models as JSON Schema files.")

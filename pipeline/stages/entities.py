@@ -172,6 +172,12 @@ class EntityFinder:
                     break
                 if k > j and "\n" in self.gap(k - 1):
                     break
+                # an indefinite word after a definite one starts a new phrase (… الصناعية ميزانية)
+                prev = self.keys[k - 1]
+                if k > j and prev.startswith(("ال", "لل")) and not kk.startswith(("ال", "لل", "ل", "وال")) \
+                        and kk not in r["person_names"] and kk not in ("بن", "ابن", "ال", "عبد") \
+                        and prev not in ("الشيخ", "الملك", "الامير", "الامام"):
+                    break
                 k += 1
                 if k < self.n and (self.gap(k - 1).strip() or self.keys[k] in "،,:؛.()"):
                     break
