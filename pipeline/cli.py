@@ -79,7 +79,7 @@ def cmd_eval(args) -> int:
 def cmd_verify(args) -> int:
     from .verify import format_report, verify
 
-    rep = verify(Path(args.output), args.sources or None)
+    rep = verify(Path(args.output), args.sources or None, Path(args.corrections) if args.corrections else None)
     out = Path(args.report) if args.report else (Path(args.output) / "verify.json" if Path(args.output).is_dir() else None)
     if out:
         out.write_text(json.dumps(rep, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -87,6 +87,14 @@ def cmd_verify(args) -> int:
     if out and not args.json:
         print(f"report: {out}")
     return 0 if rep["ok"] else 1
+
+
+def cmd_review(args) -> int:
+    from .review import write_review
+
+    pages = write_review(Path(args.output), Path(args.site))
+    print(f"khabar: review site with {len(pages) - 1} article pages -> {pages[0]}")
+    return 0
 
 
 def cmd_schema(args) -> int:
@@ -148,8 +156,18 @@ def build_parser() -> argparse.ArgumentParser:
     vf.add_argument("sources", nargs="*", metavar="SOURCE",
                     help="source files or folders (default: each record's own source path)")
     vf.add_argument("--report", metavar="FILE", help="where to write the JSON report")
+    vf.add_argument("--corrections", metavar="JSONL", help="reviewer decisions exported by `khabar review` pages")
     vf.add_argument("--json", action="store_true", help="print the JSON report")
     vf.set_defaults(func=cmd_verify)
+
+    rv = sub.add_parser("review", help="write a static review site for verifying facts",
+                        description="Write a self-contained site (no network): an index of articles and one page "
+                                    "per article with every quantity, entity and fact highlighted at its span, a "
+                                    "fact table with accept/reject/correct, and verify failures flagged. Decisions "
+                                    "export as JSONL for `khabar verify --corrections`.")
+    rv.add_argument("output", metavar="OUT_DIR", help="an extract output folder")
+    rv.add_argument("-o", "--site", default="review", metavar="SITE_DIR", help="where to write (default: review/)")
+    rv.set_defaults(func=cmd_review)
 
     s = sub.add_parser("schema", help="write the JSON Schemas of the output contract",
                        description="Export the pydantic models as JSON Schema files.")

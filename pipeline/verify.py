@@ -83,8 +83,25 @@ def _check_values(rec: dict, fail) -> int:
     return n
 
 
-def verify(out_dir: Path, sources: Optional[list[str]] = None) -> dict:
-    """Run every check; returns the report (``ok`` false when any check failed)."""
+def load_corrections(path: Path) -> dict[tuple[str, str], dict]:
+    """Reviewer decisions exported by the review site: (article_id, fact_id) -> decision."""
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                out[(d["article_id"], d["fact_id"])] = d
+    return out
+
+
+def verify(out_dir: Path, sources: Optional[list[str]] = None, corrections: Optional[Path] = None) -> dict:
+    """Run every check; returns the report (``ok`` false when any check failed).
+
+    With ``corrections`` (the review site's export), a fact a reviewer rejected or
+    corrected is a failure, and the reviewed precision is reported.
+    """
+    decisions = load_corrections(corrections) if corrections else {}
+    reviewed = {"accepted": 0, "rejected": 0, "corrected": 0}
     out_dir = Path(out_dir)
     path = out_dir / "articles.jsonl" if out_dir.is_dir() else out_dir
     failures: list[dict] = []
@@ -123,6 +140,17 @@ def verify(out_dir: Path, sources: Optional[list[str]] = None) -> dict:
             fail("source", "no source given for this article")
         for f in rec["facts"]:
             facts_by_key[(nk(f["subject"]["name"]), f["type"], f["unit"], f.get("year"))].append((aid, f))
+            d = decisions.get((aid, f["id"]))
+            if d is None:
+                continue
+            if d["decision"] == "reject":
+                reviewed["rejected"] += 1
+                fail("review", f"fact {f['id']} ({f['type']} {f['value']} {f['unit']}) was rejected by a reviewer")
+            elif d.get("corrected_value") is not None and not value_match(f["value"], d["corrected_value"]):
+                reviewed["corrected"] += 1
+                fail("review", f"fact {f['id']}: a reviewer corrected {f['value']} to {d['corrected_value']}")
+            else:
+                reviewed["accepted"] += 1
     conflicts = []
     for (subj, ftype, unit, year), items in facts_by_key.items():
         # shares of different wholes and undated figures are not comparable
@@ -133,13 +161,21 @@ def verify(out_dir: Path, sources: Optional[list[str]] = None) -> dict:
             conflicts.append({"subject": items[0][1]["subject"]["name"], "type": ftype, "unit": unit, "year": year,
                               "figures": [{"article_id": a, "value": f["value"], "evidence": f["evidence"]["text"]}
                                           for a, f in items]})
-    return {"ok": not failures, "articles": len(records), "checked": dict(counts),
-            "failures": failures, "conflicts": conflicts}
+    rep = {"ok": not failures, "articles": len(records), "checked": dict(counts),
+           "failures": failures, "conflicts": conflicts}
+    if decisions:
+        n = sum(reviewed.values())
+        rep["review"] = dict(reviewed, precision=round(reviewed["accepted"] / n, 4) if n else None)
+    return rep
 
 
 def format_report(rep: dict) -> str:
     lines = [f"verify: {rep['articles']} articles; checked " +
              ", ".join(f"{n} {k}" for k, n in rep["checked"].items())]
+    if "review" in rep:
+        r = rep["review"]
+        lines.append(f"reviewed facts: {r['accepted']} accepted, {r['rejected']} rejected, {r['corrected']} corrected "
+                     f"(reviewed precision {r['precision']})")
     if rep["failures"]:
         lines.append(f"FAILED: {len(rep['failures'])} problem(s)")
         for f in rep["failures"][:50]:
