@@ -26,14 +26,7 @@ def common_words(shared: Path) -> set[str]:
     sys.path.insert(0, ".")
     from pipeline.normalize import key
 
-    as_o, as_loc = Counter(), Counter()
-    path = shared / "ner/anercorp_camel_style_reconstructed/ANERCorp_CamelStyle_train.txt"
-    for line in open(path, encoding="utf-8"):
-        parts = line.split()
-        if len(parts) != 2:
-            continue
-        k = key(parts[0])
-        (as_loc if parts[1].endswith("LOC") else as_o)[k] += 1
+    as_loc, as_o = anercorp_counts(shared, "LOC")
     common = {k for k, n in as_o.items() if n >= 2 and n > as_loc[k]}
     # The 3,000 most frequent words of two weeks of Saudi news: a town called
     # صافي loses to صافي الأرباح every time.
@@ -50,18 +43,28 @@ def common_words(shared: Path) -> set[str]:
     return common, frequent
 
 
+def anercorp_counts(shared: Path, tag: str):
+    """How often each word key is tagged ``tag`` (B-/I-) and anything else in ANERcorp's train part."""
+    from collections import Counter
+
+    sys.path.insert(0, ".")
+    from pipeline.normalize import key
+
+    tagged, other = Counter(), Counter()
+    path = shared / "ner/anercorp_camel_style_reconstructed/ANERCorp_CamelStyle_train.txt"
+    for line in open(path, encoding="utf-8"):
+        parts = line.split()
+        if len(parts) == 2:
+            (tagged if parts[1].endswith(tag) else other)[key(parts[0])] += 1
+    return tagged, other
+
+
 def person_names(shared: Path) -> list[str]:
     from collections import Counter
 
     from pipeline.normalize import key, remove_diacritics
 
-    as_pers, other = Counter(), Counter()
-    path = shared / "ner/anercorp_camel_style_reconstructed/ANERCorp_CamelStyle_train.txt"
-    for line in open(path, encoding="utf-8"):
-        parts = line.split()
-        if len(parts) != 2:
-            continue
-        (as_pers if parts[1].endswith("PERS") else other)[key(parts[0])] += 1
+    as_pers, other = anercorp_counts(shared, "PERS")
     names = set()
     for line in open(shared / "gazetteers/anergazet/AlignedPersGazetteer.txt", encoding="utf-8"):
         n = line.strip()
