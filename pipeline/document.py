@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from .normalize import Normalized
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A token of the matching key: key offsets, key string, and its kind."""
 
     start: int  # key offsets

@@ -44,7 +44,7 @@ def form_tokens(form: str) -> tuple[str, ...]:
     return tuple(t[2].lower() for t in tokenize_key(key(form)))
 
 
-@lru_cache(maxsize=32_768)  # the hot vocabulary; bounded so long runs stay flat
+@lru_cache(maxsize=131_072)  # the hot vocabulary; bounded so long runs stay flat
 def strip_clitic(word: str, allowed: tuple = PROCLITICS, min_rest: int = 2) -> tuple[tuple[str, str], ...]:
     """All (clitic, rest) readings of a word, the bare word first. ``allowed`` is a tuple."""
     out = [("", word)]
@@ -93,9 +93,17 @@ class PhraseTable(Generic[T]):
                 return i + n, payload
         return None
 
+    def could_start(self, word: str) -> bool:
+        """A cheap test: can this word, with up to four proclitic letters cut, begin an entry?"""
+        b = self._by_first
+        return (word in b or word[1:] in b or word[2:] in b or word[3:] in b or word[4:] in b
+                or "ال" + word[2:] in b or "ال" + word[3:] in b)
+
     def match_clitic(self, keys: Sequence[str], i: int, clitics: Iterable[str] = PROCLITICS
                      ) -> Optional[tuple[int, T, str]]:
         """Like match, also trying the first token without a proclitic. Returns (end, payload, clitic)."""
+        if not self.could_start(keys[i]):
+            return None
         for clitic, rest in strip_clitic(keys[i], clitics):
             m = self.match(keys, i, rest)
             if m:

@@ -8,6 +8,7 @@ so ``text[start:end]`` never drifts.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,7 +97,8 @@ def _char_key(c: str) -> str:
 
 def key(s: str) -> str:
     """The matching key of a string (no offset map), used for lexicon entries."""
-    return "".join(_char_key(c) for c in s)
+    _learn(s)
+    return s.translate(_TRANSLATE)
 
 
 def name_key(s: str) -> str:
@@ -127,17 +129,39 @@ class Normalized:
         return self.to_text[kstart], end
 
 
+_TRANSLATE: dict[int, str] = {}  # code point -> key, for every character seen whose key differs
+
+
 def normalize(text: str) -> Normalized:
-    """Build the key of ``text`` with its offset map."""
-    parts: list[str] = []
+    """Build the key of ``text`` with its offset map.
+
+    Fast paths: str.translate for the key; the offset map is built by a loop only
+    when some character is deleted (marks, tatweel) or expanded (ligatures).
+    """
+    special = [c for c in _learn(text) if len(_TRANSLATE[ord(c)]) != 1]
+    key_text = text.translate(_TRANSLATE)
+    if not special:
+        return Normalized(text, key_text, list(range(len(text) + 1)))
+    # runs of ordinary characters map one to one; only the special ones need care
     to_text: list[int] = []
-    for i, c in enumerate(text):
-        k = _char_key(c)
-        if k:
-            parts.append(k)
-            to_text.extend([i] * len(k))
-    to_text.append(len(text))
-    return Normalized(text, "".join(parts), to_text)
+    last = 0
+    for m in re.finditer("[" + re.escape("".join(special)) + "]", text):
+        i = m.start()
+        to_text.extend(range(last, i))
+        to_text.extend([i] * len(_TRANSLATE[ord(text[i])]))
+        last = i + 1
+    to_text.extend(range(last, len(text) + 1))
+    return Normalized(text, key_text, to_text)
+
+
+def _learn(text: str) -> set:
+    """Add the keys of characters not seen before to the translate table; the text's character set."""
+    chars = set(text)
+    for c in chars:
+        o = ord(c)
+        if o not in _TRANSLATE:
+            _TRANSLATE[o] = _char_key(c)
+    return chars
 
 
 def _is_mark(c: str) -> bool:

@@ -533,7 +533,10 @@ def _tok_at(doc: Doc, text_pos: int) -> int:
     import bisect
 
     kpos = bisect.bisect_left(doc.norm.to_text, text_pos)
-    starts = [t.start for t in doc.tokens]
+    starts = getattr(doc, "_token_starts", None)
+    if starts is None or len(starts) != len(doc.tokens):
+        starts = [t.start for t in doc.tokens]
+        doc._token_starts = starts  # type: ignore[attr-defined]
     return max(bisect.bisect_right(starts, kpos) - 1, 0)
 
 
