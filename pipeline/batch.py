@@ -122,9 +122,16 @@ class LocalEngine:
             _warm()
 
     def map(self, docs: list[Doc]) -> list[dict]:
+        return self.result(self.submit(docs))
+
+    def submit(self, docs: list[Doc]):
+        """Start a batch; workers keep busy while the previous batch is being written."""
         if self.pool is None:
             return [process_one(d, self.timeout) for d in docs]
-        return self.pool.map(_worker_process, docs, chunksize=max(1, len(docs) // (self.workers * 4)))
+        return self.pool.map_async(_worker_process, docs, chunksize=max(1, len(docs) // (self.workers * 4)))
+
+    def result(self, handle) -> list[dict]:
+        return handle if isinstance(handle, list) else handle.get()
 
     def close(self) -> None:
         if self.pool is not None:
@@ -149,11 +156,13 @@ class DaskEngine:
                                         dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)
 
-    def map(self, docs: list[Doc]) -> list[dict]:
+    def submit(self, docs: list[Doc]):
         # SIGALRM only works in a process's main thread, and dask runs tasks in worker
         # threads: the per-article budget is not enforced on this engine.
-        futures = self.client.map(process_one, docs, timeout=0, pure=False)
-        return self.client.gather(futures)
+        return self.client.map(process_one, docs, timeout=0, pure=False)
+
+    def result(self, handle) -> list[dict]:
+        return self.client.gather(handle)
 
     def close(self) -> None:
         self.client.close()
@@ -270,9 +279,19 @@ def run_batch(inputs: list[str], out_dir: Path, workers: int = 1, formats: Itera
     summary = Summary()
     eng = DaskEngine(workers, timeout, scheduler) if engine == "dask" else LocalEngine(workers, timeout)
     seen: set[str] = set()
+    pending = None  # (read errors, handle of the batch in the workers, inputs counted so far)
+
+    def finish(p) -> None:
+        errors, handle, n_inputs = p
+        results = errors + (eng.result(handle) if handle is not None else [])
+        if results:
+            store.write(results)
+        if progress:
+            progress(n_inputs)
+
     try:
         for chunk in _batches(read_inputs(inputs, pattern), batch_size):
-            results, todo = [], []
+            errors, todo = [], []
             for item in chunk:
                 key = article_key(item)
                 if key in seen:
@@ -281,18 +300,19 @@ def run_batch(inputs: list[str], out_dir: Path, workers: int = 1, formats: Itera
                 seen.add(key)
                 summary.inputs += 1
                 if isinstance(item, ReadError):
-                    results.append({"key": key, "sha256": "", "error": dict(item.__dict__)})
+                    errors.append({"key": key, "sha256": "", "error": dict(item.__dict__)})
                 elif store.is_done(key, item.sha256):
                     summary.skipped += 1
                 else:
                     todo.append(item)
-            if todo:
-                results.extend(eng.map(todo))
-                summary.processed += len(todo)
-            if results:
-                store.write(results)
-            if progress:
-                progress(summary.inputs)
+            handle = eng.submit(todo) if todo else None
+            summary.processed += len(todo)
+            # write the previous batch while this one runs: parts stay in input order
+            if pending is not None:
+                finish(pending)
+            pending = (errors, handle, summary.inputs)
+        if pending is not None:
+            finish(pending)
     finally:
         eng.close()
     summary.outputs = merge(store, out_dir, formats, keys=seen, summary=summary)
