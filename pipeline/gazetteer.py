@@ -29,6 +29,7 @@ class GazEntry:
     country: Optional[str]
     region: Optional[str]
     source: str
+    level: str = ""  # country | region | city | area: countries merge by ISO code within an article
 
 
 def _entries() -> list[GazEntry]:
@@ -36,7 +37,8 @@ def _entries() -> list[GazEntry]:
 
     out: list[GazEntry] = []
     for r in load_tsv("places_extra"):
-        out.append(GazEntry(r["name"], r["type"], r["country"] or None, r["region"] or None, "places_extra"))
+        out.append(GazEntry(r["name"], r["type"], r["country"] or None, r["region"] or None, "places_extra",
+                            r["level"]))
     for code, name in Locale("ar").territories.items():
         if code in _CLDR_ORGS:
             if _CLDR_ORGS[code]:
@@ -45,12 +47,12 @@ def _entries() -> list[GazEntry]:
         if code.isdigit():
             out.append(GazEntry(name, "LOC", None, None, "cldr"))
         elif len(code) == 2:
-            out.append(GazEntry(name, "GPE", code, None, "cldr"))
+            out.append(GazEntry(name, "GPE", code, None, "cldr", "country"))
     out.extend(_pycountry_entries())
     for r in load_tsv("orgs"):
         out.append(GazEntry(r["name"], r["type"] or "ORG", r["country"] or None, None, "orgs"))
     for r in load_tsv("cities"):
-        out.append(GazEntry(r["name"], "GPE", r["country"], None, "wikidata_cities"))
+        out.append(GazEntry(r["name"], "GPE", r["country"], None, "wikidata_cities", "city"))
     for r in load_tsv("orgs_anergazet"):
         out.append(GazEntry(r["name"], "ORG", None, None, "anergazet"))
     return out
@@ -67,7 +69,7 @@ def _pycountry_entries() -> list[GazEntry]:
     for c in pycountry.countries:
         name = remove_diacritics(tr.gettext(c.name))  # pycountry's Arabic carries shadda
         if name != c.name:
-            out.append(GazEntry(name, "GPE", c.alpha_2, None, "pycountry"))
+            out.append(GazEntry(name, "GPE", c.alpha_2, None, "pycountry", "country"))
     return out
 
 

@@ -49,6 +49,7 @@ class Mention:
     region: Optional[str] = None
     aliases: list[str] = field(default_factory=list)
     link: Optional[int] = None  # index of a mention this one names as well
+    level: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +113,7 @@ class EntityFinder:
             # للصين: the span is صين, the alias is the gazetteer's الصين
             name = surface if key(surface) == key(e.name) else e.name
             out.append(Mention(s, end, e.type, name, f"gazetteer:{e.source}",
-                               country=e.country, region=e.region))
+                               country=e.country, region=e.region, level=e.level))
         return out
 
     # -- kind word + name ---------------------------------------------------
@@ -160,7 +161,7 @@ class EntityFinder:
                 if t.kind != "word" or kk in r["stops"] or (k > j and kk in r["kinds"]):
                     break
                 # a verb or a بـ/كـ phrase ends a name (بالتعاون، كأكبر; يقوم، تعد)
-                if k > j and (kk.startswith(("بال", "كال", "با"))
+                if k > j and (kk.startswith(("بال", "كال", "با", "لت", "لا", "لإ")) or kk in ("لديها", "لديه", "لها", "له")
                               or kk.startswith("ي") and len(kk) >= 4 or kk in r["verbs"]):
                     break
                 # شركة توتال الفرنسية: a nationality after a bare proper name is not part of it
@@ -202,8 +203,17 @@ class EntityFinder:
             return None  # منطقة صناعية رئيسية، مبادرة تابعة ل...: a description, not a name
         if not latin_span and not quoted and len(content) == 1 and content[0].startswith("ال") and kind_word.startswith("ال"):
             return None  # الشركة السعودية: a reference, not a name
-        if kind_word.startswith("ال") and not any(k.startswith(("لل", "ل")) or k.startswith("ال") for k in content):
-            return None
+        if kind_word.startswith("ال") and not quoted and not latin_span:
+            # الشركة السعودية للكهرباء: a definite kind word names only with a definite genitive;
+            # otherwise it refers back (الشركة تولي أهمية، الهيئة الملكية الهائلة)
+            run = []
+            for k in content:
+                if not k.startswith(("ال", "لل")) and not (run and run[-1].startswith("لل") and k.startswith("و")):
+                    break
+                run.append(k)
+            if not any(k.startswith("لل") for k in run):
+                return None
+            parts_end = j + len(run)
         etype = kind
         all_keys = set(content)
         if kind == "CLUSTER":
@@ -430,6 +440,8 @@ def _link(doc: Doc, mentions: list[Mention]):
     for m in mentions:
         names = [m.name] + m.aliases
         keys = {name_key(n) for n in names if n}
+        if m.type == "GPE" and m.level == "country" and m.country:
+            keys.add(f"country:{m.country}")  # السعودية and المملكة العربية السعودية are one referent
         g = find_group(keys)
         if g is None:
             groups.append({"mentions": [], "aliases": [], "types": [], "country": None, "region": None, "rules": []})
