@@ -170,11 +170,20 @@ class EntityFinder:
                         and all(not x.startswith(("ال", "لل", "ل")) for x in self.keys[j:k]):
                     break
                 if kk.startswith("و") and not (kk.startswith("وال") and k > j):
-                    break
+                    # للجبيل وينبع: a place coordinated with a genitive place stays in the name
+                    if not (k > j and self.keys[k - 1].startswith("لل") and gazetteer().table.could_start(kk[1:])
+                            and gazetteer().table.match(self.keys, k, kk[1:])):
+                        break
                 if k > j and "\n" in self.gap(k - 1):
                     break
-                # an indefinite word after a definite one starts a new phrase (… الصناعية ميزانية)
                 prev = self.keys[k - 1]
+                # an accusative (دعما، مطورا) is not part of a name, unless it is a known place
+                if k > j and kk.endswith("ا") and len(kk) >= 4 and not gazetteer().table.match(self.keys, k):
+                    break
+                # after a genitive (للطاقة) only adjectives continue: للطاقة الشمسية، not … الدين
+                if k > j and prev.startswith("لل") and kk.startswith("ال") and not kk.endswith(("يه", "ي")):
+                    break
+                # an indefinite word after a definite one starts a new phrase (… الصناعية ميزانية)
                 if k > j and prev.startswith(("ال", "لل")) and not kk.startswith(("ال", "لل", "ل", "وال")) \
                         and kk not in r["person_names"] and kk not in ("بن", "ابن", "ال", "عبد") \
                         and prev not in ("الشيخ", "الملك", "الامير", "الامام"):
