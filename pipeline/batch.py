@@ -31,11 +31,12 @@ FORMATS = ("jsonl", "csv", "parquet", "duckdb")
 
 
 def pipeline_version() -> str:
-    """Package version plus a digest of the language tables: a table edit re-runs articles."""
+    """Package version plus a digest of the code and the language tables: any edit re-runs articles."""
     h = hashlib.sha256(__version__.encode())
-    for p in sorted(DATA_DIR.glob("*")):
+    pkg = Path(__file__).parent
+    for p in sorted(list(pkg.rglob("*.py")) + list(DATA_DIR.glob("*"))):
         if p.is_file():
-            h.update(p.name.encode())
+            h.update(str(p.relative_to(pkg)).encode())
             h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
 

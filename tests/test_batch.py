@@ -174,3 +174,13 @@ def test_dask_engine_matches_local(tmp_path):
     run_batch([str(src)], tmp_path / "dask", workers=2, engine="dask")
     for name in ("articles.jsonl", "facts.jsonl", "clusters.jsonl"):
         assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
+
+
+def test_a_code_change_invalidates_the_cache(tmp_path, monkeypatch):
+    import pipeline.batch as batch
+
+    src = make_jsonl(tmp_path / "in.jsonl", 3)
+    run_batch([str(src)], tmp_path / "out", workers=1)
+    monkeypatch.setattr(batch, "__version__", "9.9.9")
+    again = run_batch([str(src)], tmp_path / "out", workers=1)
+    assert again.processed == 3 and again.skipped == 0

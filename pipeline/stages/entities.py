@@ -180,6 +180,10 @@ class EntityFinder:
                 # an accusative (دعما، مطورا) is not part of a name, unless it is a known place
                 if k > j and kk.endswith("ا") and len(kk) >= 4 and not gazetteer().table.match(self.keys, k):
                     break
+                # a cluster name ends at its industrial adjective: مدينة جازان الاقتصادية | للهيئة الملكية
+                if k > j and kind == "CLUSTER" and kk.startswith("لل") and prev.startswith("ال") \
+                        and any(prev.endswith(mk) for mk in r["cluster_markers"]):
+                    break
                 # after a genitive (للطاقة) only adjectives continue: للطاقة الشمسية، not … الدين
                 if k > j and prev.startswith("لل") and kk.startswith("ال") and not kk.endswith(("يه", "ي")):
                     break
@@ -535,9 +539,11 @@ def industrial_cities(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[M
             if nxt_j in INDUSTRIAL_ADJ:
                 _, e_ = f.span(i, j + 1)
                 name = f.doc.text[m.start:e_]
-        elif prev in ("صناعيه",) and i > 0:
+        elif i > 0 and any(r == "صناعيه" for _, r in strip_clitic(prev, ("و", "ب", "ل", "ف", "وب"))):
+            # صناعية جدة الأولى، بصناعية الدمام الثانية (MODON's industrial cities)
             end = j + 1 if nxt_j in ORDINAL_ADJ else j
-            s_, e_ = f.span(i - 1, end)
+            clitic = next(c for c, r in strip_clitic(prev, ("و", "ب", "ل", "ف", "وب")) if r == "صناعيه")
+            s_, e_ = f.span(i - 1, end, clitic)
             out.append(Mention(s_, e_, "CLUSTER", clean_name(doc.text[s_:e_]), "industrial_city", m.country, m.region))
             continue
         elif j < f.n and f.toks[j].kind == "num" and f.toks[j].start == f.toks[j - 1].end:
