@@ -75,10 +75,14 @@ def _pycountry_entries() -> list[GazEntry]:
 
 class Gazetteer:
     def __init__(self) -> None:
+        from .data import load_yaml
+        from .normalize import key
+
         self.table: PhraseTable[GazEntry] = PhraseTable()
-        self.by_country_name: dict[str, GazEntry] = {}
+        excluded = {key(w) for w in load_yaml("entity_rules").get("not_places", [])}
         for e in _entries():
-            self.table.add(e.name, e)
+            if key(e.name) not in excluded:
+                self.table.add(e.name, e)
 
     def find(self, doc: Doc) -> list[tuple[int, int, int, GazEntry]]:
         """(first token, end token, key start, entry) for every match, left to right (once per article)."""
