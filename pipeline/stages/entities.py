@@ -471,7 +471,7 @@ def _link(doc: Doc, mentions: list[Mention]):
         for k in keys:
             by_key.setdefault(k, g)
 
-    # later plain occurrences of a known alias (دونكيرك، LFEC) are mentions too
+    # later plain occurrences of a known alias (an acronym, a quoted short name) are mentions too
     text_key = doc.norm.key.lower()
     for g, grp in enumerate(groups):
         for alias in list(grp["aliases"]):
