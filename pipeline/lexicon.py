@@ -8,23 +8,28 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Generic, Iterable, Optional, Sequence, TypeVar
 
-import regex
+import re
+
+import regex  # noqa: F401  (kept for callers that import it from here)
 
 from .normalize import key
 
 T = TypeVar("T")
 
 # One pattern tokenizes both the article key and every lexicon form.
-TOKEN_RE = regex.compile(
-    r"""
-    (?P<num>\d+ر\d+(?![\d\p{L}])       # Tunisian wire decimal written fraction-first: 2ر70
+_LATIN = "A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
+# stdlib re: this pattern runs over every character of every article, and re is
+# faster than the regex module on it; Latin is spelled out as ranges for that reason.
+TOKEN_RE = re.compile(
+    rf"""
+    (?P<num>\d+ر\d+(?!\w)              # Tunisian wire decimal written fraction-first: 2ر70
       |\d+(?:[.,،]\d+)*                # digits, with decimal or grouping separators
       |(?<![\w.])\.\d+)                # a leading decimal point: .77
     |(?P<word>[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]+)  # Arabic letters (key has no marks)
-    |(?P<latin>[\p{Latin}]+(?:['’][\p{Latin}]+)?)          # Latin-script words
+    |(?P<latin>[{_LATIN}]+(?:['’][{_LATIN}]+)?)             # Latin-script words
     |(?P<punct>\S)                     # any other visible character, one at a time
     """,
-    regex.VERBOSE,
+    re.VERBOSE,
 )
 
 # Proclitics that may stick to a word or a number: longest first.
@@ -32,6 +37,17 @@ PROCLITICS = ("وبال", "ولل", "وال", "فال", "بال", "كال", "ل�
               "ال", "و", "ف", "ب", "ل", "ك")
 # The subset that may precede a number (و54.3، بـ3، لـ200، ال70).
 NUMBER_CLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "ال", "وب", "ول", "بال", "لل", "وال", "فب", "وبال"})
+
+
+def with_clitics(words, clitics=PROCLITICS) -> frozenset:
+    """Every written form of ``words`` behind a proclitic (for cheap prefilters): الشركة, والشركة, للشركة…"""
+    out = set()
+    for w in words:
+        for c in ("",) + tuple(clitics):
+            out.add(c + w)
+            if w.startswith("ال"):
+                out.add(c + "ل" + w[2:])  # ل + ال writes لل
+    return frozenset(out)
 
 
 def tokenize_key(s: str) -> list[tuple[int, int, str, str]]:
@@ -62,6 +78,8 @@ class PhraseTable(Generic[T]):
 
     def __init__(self, entries: Iterable[tuple[str, T]] = ()):
         self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        self._forms: Optional[frozenset] = None
+        self._forms_size = 0
         self.max_len = 0
         for form, payload in entries:
             self.add(form, payload)
@@ -94,10 +112,11 @@ class PhraseTable(Generic[T]):
         return None
 
     def could_start(self, word: str) -> bool:
-        """A cheap test: can this word, with up to four proclitic letters cut, begin an entry?"""
-        b = self._by_first
-        return (word in b or word[1:] in b or word[2:] in b or word[3:] in b or word[4:] in b
-                or "ال" + word[2:] in b or "ال" + word[3:] in b)
+        """One set lookup: is this word, as written with any proclitic, the first token of an entry?"""
+        if self._forms is None or self._forms_size != len(self._by_first):
+            self._forms = with_clitics(self._by_first, PROCLITICS)
+            self._forms_size = len(self._by_first)
+        return word in self._forms
 
     def match_clitic(self, keys: Sequence[str], i: int, clitics: Iterable[str] = PROCLITICS
                      ) -> Optional[tuple[int, T, str]]:

@@ -18,7 +18,7 @@ import regex
 from ..data import load_tsv, load_yaml
 from ..document import Doc
 from ..gazetteer import gazetteer
-from ..lexicon import PROCLITICS, strip_clitic
+from ..lexicon import PROCLITICS, strip_clitic, with_clitics
 from ..normalize import key, name_key
 
 QUOTES_OPEN = {'"', "«", "“", "'", "”"}
@@ -66,6 +66,9 @@ def rules() -> dict:
         "latin_joiners": set(cfg["latin_joiners"]),
         "person_names": _person_names(),
         "facility_kinds": {key(w) for w in cfg["facility_kinds"]},
+        "kind_forms": with_clitics({key(k) for k in cfg["kinds"]}, ("و", "ب", "ل", "ف", "ك", "وب", "ول")),
+        "facility_forms": with_clitics({key(w) for w in cfg["facility_kinds"]} | {"ال" + key(w) for w in cfg["facility_kinds"]},
+                                       ("و", "ب", "ل", "ف", "وب", "ول", "ال", "وال", "بال", "لل")),
         "verbs": {key(w) for w in cfg["name_ending_verbs"]},
         "facility_generic": {key(w) for w in cfg["facility_generic_words"]},
         "attribution_cues": {key(w) for w in cfg["attribution_cues"]},
@@ -79,9 +82,16 @@ def _person_names() -> frozenset:
         return frozenset()
 
 
+_BRACKETS_RE = regex.compile(r"[\"«»“”()\[\]]")
+_COP_RE = regex.compile(r"COP\s?\d+")
+_ACRONYM_RE = regex.compile(r"\s*\(\s*([\p{Lu}][\p{Lu}\d&-]{1,9})\s*(?:[،,]\s*([^()\n]{2,30}?))?\s*\)")
+_YEAR_RE = regex.compile(r"(19|20)\d\d")
+_PLACE_GAP_RE = regex.compile(r"[\s،,(]*(?:في|ب|،|\()?\s*(?:ال)?")
+
+
 def clean_name(s: str) -> str:
     """A name without quotes, brackets and doubled spaces."""
-    s = regex.sub(r"[\"«»“”()\[\]]", " ", s)
+    s = _BRACKETS_RE.sub(" ", s)
     return " ".join(s.split()).strip(" ،,:؛.-")
 
 
@@ -122,8 +132,9 @@ class EntityFinder:
         r = self.r
         cluster_talk = any(k in ("صناعيه", "الصناعيه") for k in self.keys) and any(
             k.endswith("مجموعات") or k.endswith("تجمعات") or k.endswith("المجموعات") for k in self.keys)
+        forms = r["kind_forms"]
         for i in range(self.n):
-            if self.toks[i].kind != "word":
+            if self.keys[i] not in forms:
                 continue
             for clitic, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "ك", "وب", "ول")):
                 kind = r["kinds"].get(rest)
@@ -271,7 +282,7 @@ class EntityFinder:
                 name += "."
             if len(name) < 2 or name.isdigit():
                 continue
-            etype = "EVENT" if regex.fullmatch(r"COP\s?\d+", name) else "ORG"
+            etype = "EVENT" if _COP_RE.fullmatch(name) else "ORG"
             out.append(Mention(s, e, etype, text[s:e], "latin"))
         return out
 
@@ -282,7 +293,7 @@ class EntityFinder:
             if m.rule == "latin":
                 continue
             after = text[m.end:m.end + 60]
-            mt = regex.match(r"\s*\(\s*([\p{Lu}][\p{Lu}\d&-]{1,9})\s*(?:[،,]\s*([^()\n]{2,30}?))?\s*\)", after)
+            mt = _ACRONYM_RE.match(after)
             if mt:
                 m.aliases.append(mt.group(1))
                 if mt.group(2):
@@ -307,6 +318,9 @@ class EntityFinder:
                 i += 1
                 continue
             cue = k in r["person_cues"]
+            if not cue and k not in known and not (k[:1] == "و" and k[1:] in known):
+                i += 1
+                continue
             start = i + 1 if cue else i
             clitic = ""
             if not cue:
@@ -349,7 +363,7 @@ class EntityFinder:
         out = []
         for i in range(self.n - 1):
             if self.keys[i] in self.r["event_bases"] and self.toks[i + 1].kind == "num" \
-                    and regex.fullmatch(r"(19|20)\d\d", self.keys[i + 1]):
+                    and _YEAR_RE.fullmatch(self.keys[i + 1]):
                 s, e = self.span(i, i + 2)
                 out.append(Mention(s, e, "EVENT", self.doc.text[s:e], "event_year"))
         return out
@@ -378,7 +392,7 @@ def _place_after(doc: Doc, mentions: list[Mention]) -> None:
         line_end = len(doc.text) if line_end < 0 else line_end
         for p in places:
             between = doc.text[m.end:p.start]
-            if m.end <= p.start < line_end and len(between) <= 12 and regex.fullmatch(r"[\s،,(]*(?:في|ب|،|\()?\s*(?:ال)?", between.strip()) is not None:
+            if m.end <= p.start < line_end and len(between) <= 12 and _PLACE_GAP_RE.fullmatch(between.strip()) is not None:
                 m.country, m.region = p.country, m.region or p.region
                 break
             if m.start <= p.start and p.end <= m.end:
@@ -572,8 +586,9 @@ def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
     f = EntityFinder(doc)
     out = []
     kinds = f.r["facility_kinds"]
+    forms = f.r["facility_forms"]
     for i in range(f.n):
-        if f.toks[i].kind != "word":
+        if f.keys[i] not in forms:
             continue
         for clitic, rest in strip_clitic(f.keys[i], ("و", "ب", "ل", "ف", "وب", "ول", "ال", "وال", "بال", "لل")):
             if rest in kinds:

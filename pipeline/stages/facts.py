@@ -18,7 +18,7 @@ import regex
 
 from ..data import load_yaml
 from ..document import Doc
-from ..lexicon import PhraseTable, form_tokens, strip_clitic
+from ..lexicon import PhraseTable, form_tokens, strip_clitic, with_clitics
 from ..normalize import key
 
 SUBJECT_RANK = {"CLUSTER": 6, "FACILITY": 5, "ORG": 4, "EVENT": 1, "PERSON": 2, "GPE": 3, "LOC": 2}
@@ -31,6 +31,8 @@ class Phrase:
     name: str
     type: str = "FACILITY"
     id: Optional[str] = None
+_YEAR_RE = regex.compile(r"(19|20)\d\d")
+_CODE_RE = regex.compile(r"[A-Z]{3}")
 CLAUSE_PUNCT = {"،", ",", "؛", ";", ":"}
 STRONG_PUNCT = {"؛", ";"}
 CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وال", "بال", "لل", "ال")
@@ -62,7 +64,7 @@ def tables() -> dict:
 def unit_family(unit: str) -> str:
     """money for currency amounts (and per-year flows); prices per unit (SAR/kWh) are not money totals."""
     base, _, per = unit.partition("/")
-    if regex.fullmatch(r"[A-Z]{3}", base):
+    if _CODE_RE.fullmatch(base):
         return "money" if per in ("", "year") else "price"
     return base
 
@@ -159,8 +161,9 @@ def kind_anaphors(keys: list[str], ent_at: list) -> list:
             w = key(e.name).split(" ")[0]
             first_word[id(e)] = w[2:] if w.startswith("ال") else w
     out = []
+    forms = with_clitics({"ال" + k for k in kinds}, ("و", "ب", "ل", "ف", "ك"))
     for i, k in enumerate(keys):
-        if "ال" not in k[:5]:
+        if k not in forms:
             continue
         for _, rest in strip_clitic(k, ("و", "ب", "ل", "ف", "ك", "")):
             if rest.startswith("ال") and rest[2:] in kinds:
@@ -216,7 +219,11 @@ def match_any(table: PhraseTable, keys: list[str], a: int, b: int) -> list[tuple
     """All (start, end, payload) matches of a table in keys[a:b], clitic-aware."""
     out = []
     i = a
+    could = table.could_start
     while i < b:
+        if not could(keys[i]):
+            i += 1
+            continue
         m = table.match_clitic(keys, i, CLITICS)
         if m and m[0] <= b:
             out.append((i, m[0], m[1]))
@@ -261,7 +268,7 @@ def find_year(ctx: Ctx, qa: int, qb: int, q_index: int) -> tuple[Optional[int], 
 def _year_in(ctx: Ctx, a: int, b: int, t: dict) -> tuple[Optional[int], Optional[int]]:
     for i in range(a, b):
         k = ctx.keys[i]
-        if ctx.doc.tokens[i].kind != "num" or not regex.fullmatch(r"(19|20)\d\d", k):
+        if ctx.doc.tokens[i].kind != "num" or not _YEAR_RE.fullmatch(k):
             continue
         prev = ctx.keys[i - 1] if i > 0 else ""
         prev_stripped = {r for _, r in strip_clitic(prev, CLITICS, min_rest=1)} | {prev}
@@ -271,7 +278,7 @@ def _year_in(ctx: Ctx, a: int, b: int, t: dict) -> tuple[Optional[int], Optional
             continue
         year = int(k)
         end = None
-        if i + 2 < len(ctx.keys) and ctx.keys[i + 1] == "-" and regex.fullmatch(r"(19|20)\d\d", ctx.keys[i + 2]):
+        if i + 2 < len(ctx.keys) and ctx.keys[i + 1] == "-" and _YEAR_RE.fullmatch(ctx.keys[i + 2]):
             end = int(ctx.keys[i + 2])
         return year, end
     return None, None
@@ -522,12 +529,12 @@ def net_zero_facts(ctx: Ctx):
         for i in range(b, min(s_b, b + 6)):
             if ctx.keys[i] in ("بحلول", "عام", "العام", "قبل", "حتي") or (ctx.keys[i].startswith("ب") and ctx.keys[i][1:] == "حلول"):
                 y, _ = _year_in(ctx, i + 1, min(s_b, i + 4), t)
-                if y is None and i + 1 < len(ctx.keys) and regex.fullmatch(r"(19|20)\d\d", ctx.keys[i + 1]):
+                if y is None and i + 1 < len(ctx.keys) and _YEAR_RE.fullmatch(ctx.keys[i + 1]):
                     y = int(ctx.keys[i + 1])
                 if y:
                     year = y
                     yend = i + 2
-                    while yend < s_b and not regex.fullmatch(r"(19|20)\d\d", ctx.keys[yend - 1]):
+                    while yend < s_b and not _YEAR_RE.fullmatch(ctx.keys[yend - 1]):
                         yend += 1
                     break
         if year is None:

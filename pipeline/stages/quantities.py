@@ -482,6 +482,8 @@ class Parser:
                 return None
         elif self.kinds[i] == "latin" and self.keys[i] not in lx.starters:
             return None
+        elif self.kinds[i] == "punct" and self.keys[i] not in ("(", "%", "$", "€", "£", "-", "¢"):
+            return None  # only these signs can open a quantity
         # ranges: بين X و Y، من X إلى Y
         r = self.range_at(i)
         if r:

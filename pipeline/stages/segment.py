@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..document import Doc, Token
-from ..lexicon import tokenize_key
+from ..lexicon import TOKEN_RE
 from ..normalize import normalize
 
 SENTENCE_END = frozenset({".", "!", "?", "؟", "…"})
@@ -17,13 +17,14 @@ def normalize_stage(doc: Doc) -> Doc:
 def segment(doc: Doc) -> Doc:
     """Tokens with key offsets; sentences and lines as token index ranges."""
     key = doc.norm.key
-    doc.tokens = [Token(s, e, t, k) for s, e, t, k in tokenize_key(key)]
+    doc.tokens = [Token(m.start(), m.end(), m.group(), m.lastgroup) for m in TOKEN_RE.finditer(key)]
     toks = doc.tokens
     sentences, lines = [], []
     sent_start = line_start = 0
+    find = key.find
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        newline = nxt is None or "\n" in key[t.end:nxt.start]
+        newline = nxt is None or find("\n", t.end, nxt.start) >= 0
         if t.key in SENTENCE_END or newline:
             if i + 1 > sent_start:
                 sentences.append((sent_start, i + 1))
