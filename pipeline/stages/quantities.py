@@ -724,6 +724,8 @@ class Parser:
             opener, a_i = "بين", i + 2
         if a_i >= self.n or self.kinds[a_i] not in ("num", "word"):
             return None
+        if self.kinds[a_i] == "word" and self.keys[a_i] not in self.lx.starters:
+            return None  # من الشركة: no number follows
         a = self.numeral(a_i)
         if not a:
             return None
