@@ -323,7 +323,7 @@ def run_batch(inputs: list[str], out_dir: Path, workers: int = 1, formats: Itera
 
 def merge(store: PartStore, out_dir: Path, formats: Iterable[str], keys: set[str], summary: Summary) -> list[str]:
     """Write the final files from the current parts of the articles of this run."""
-    from .stages.write import AtomicFile
+    from .stages.write import AtomicFile, flat
 
     formats = set(formats)
     names = {"articles.jsonl": "article", "facts.jsonl": "facts", "clusters.jsonl": "clusters", "errors.jsonl": "error"}
@@ -354,12 +354,12 @@ def merge(store: PartStore, out_dir: Path, formats: Iterable[str], keys: set[str
                 summary.facts += 1
                 files["facts.jsonl"].write(row + "\n")
                 if csv_writers:
-                    csv_writers["facts.csv"].writerow(_flat(json.loads(row)))
+                    csv_writers["facts.csv"].writerow(flat(json.loads(row)))
             for row in r["clusters"]:
                 summary.clusters += 1
                 files["clusters.jsonl"].write(row + "\n")
                 if csv_writers:
-                    csv_writers["clusters.csv"].writerow(_flat(json.loads(row)))
+                    csv_writers["clusters.csv"].writerow(flat(json.loads(row)))
         ok = True
     finally:
         for f in files.values():
@@ -374,7 +374,3 @@ def merge(store: PartStore, out_dir: Path, formats: Iterable[str], keys: set[str
 
         written += write_duckdb(out_dir)
     return written
-
-
-def _flat(d: dict) -> dict:
-    return {k: ("|".join(v) if isinstance(v, list) else v) for k, v in d.items()}

@@ -9,9 +9,6 @@ from pathlib import Path
 
 from .models import ClusterRow, FactRow
 
-DECIMAL = None
-
-
 def _arrow_type(annotation):
     import pyarrow as pa
 

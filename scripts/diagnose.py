@@ -1,59 +1,52 @@
-"""Print misses and false positives of one layer per article: python scripts/diagnose.py OUT GOLD [layer] [article]."""
+"""Misses and false positives of one layer per article.
+
+    python scripts/diagnose.py OUT GOLD_DIR [facts|quantities|entities] [ARTICLE_ID]
+
+Uses the matchers of pipeline.evaluate, so what it lists is exactly what eval counts.
+"""
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
-from pipeline.evaluate import Accuracy, Counts, load_records, score_article, subject_ok, value_match, alias_keys
+from pipeline.evaluate import _greedy, alias_keys, load_records, subject_ok, value_match
+
+
+def _matchers(rec: dict, gold: dict):
+    """(predictions, gold items, match test, describe gold, describe prediction) for each layer."""
+    pents = {e["id"]: e for e in rec["entities"]}
+    text = rec["text"]
+    return {
+        "facts": (rec["facts"], gold["facts"],
+                  lambda p, g: p["type"] == g["type"] and value_match(p["value"], g["value"])
+                  and subject_ok(p, pents, g["subject"], gold["entities"]),
+                  lambda g: f"{g['type']} {g['subject']} {g['value']} | {g['evidence_text'][:80]}",
+                  lambda p: f"{p['type']} {p['subject']['name']} {p['value']} {p.get('rule')} | {p['evidence']['text'][:80]}"),
+        "quantities": (rec["quantities"], gold["quantities"],
+                       lambda p, g: p["unit"] == g["unit"] and value_match(p["value"], g["value"])
+                       and g["text"] in text[max(0, p["start"] - 30):p["end"] + 30],
+                       lambda g: f"{g['text']} = {g['value']} {g['unit']}",
+                       lambda p: f"{p['text']} = {p['value']} {p['unit']} {p['rule']}"),
+        "entities": (rec["entities"], gold["entities"],
+                     lambda p, g: p["type"] == g["type"] and bool(alias_keys(p) & alias_keys(g)),
+                     lambda g: f"{g['type']} {g['name']} {g.get('aliases')}",
+                     lambda p: f"{p['type']} {p['name']} {p.get('rule')}"),
+    }
 
 
 def main(out, gold_dir, layer="facts", only=None):
     for rec in load_records(Path(out)):
-        if only and rec["article_id"] != only:
-            continue
         gp = Path(gold_dir) / f"{rec['article_id']}.json"
-        if not gp.exists():
+        if (only and rec["article_id"] != only) or not gp.exists():
             continue
-        g = json.loads(gp.read_text())
-        if layer == "facts":
-            pents = {e["id"]: e for e in rec["entities"]}
-            used = set()
-            for gf in g["facts"]:
-                hit = next((i for i, p in enumerate(rec["facts"]) if i not in used and p["type"] == gf["type"]
-                            and value_match(p["value"], gf["value"]) and subject_ok(p, pents, gf["subject"], g["entities"])), None)
-                if hit is None:
-                    near = [p for p in rec["facts"] if value_match(p["value"], gf["value"])]
-                    why = f"  (pred: {[(p['type'], p['subject']['name']) for p in near]})" if near else ""
-                    print(f"MISS {rec['article_id']}: {gf['type']} {gf['subject']} {gf['value']} | {gf['evidence_text'][:80]}{why}")
-                else:
-                    used.add(hit)
-            for i, p in enumerate(rec["facts"]):
-                if i not in used:
-                    print(f"FP   {rec['article_id']}: {p['type']} {p['subject']['name']} {p['value']} {p['rule']} | {p['evidence']['text'][:80]}")
-        elif layer == "quantities":
-            gq = g["quantities"]
-            used = set()
-            for q in gq:
-                hit = next((i for i, p in enumerate(rec["quantities"]) if i not in used and p["unit"] == q["unit"]
-                            and value_match(p["value"], q["value"]) and (q["text"] in rec["text"][max(0, p["start"] - 30):p["end"] + 30])), None)
-                if hit is None:
-                    print(f"MISS {rec['article_id']}: {q['text']} = {q['value']} {q['unit']}")
-                else:
-                    used.add(hit)
-            for i, p in enumerate(rec["quantities"]):
-                if i not in used:
-                    print(f"FP   {rec['article_id']}: {p['text']} = {p['value']} {p['unit']} {p['rule']}")
-        elif layer == "entities":
-            used = set()
-            for ge in g["entities"]:
-                hit = next((i for i, p in enumerate(rec["entities"]) if i not in used and p["type"] == ge["type"] and alias_keys(p) & alias_keys(ge)), None)
-                if hit is None:
-                    print(f"MISS {rec['article_id']}: {ge['type']} {ge['name']} {ge.get('aliases')}")
-                else:
-                    used.add(hit)
-            for i, p in enumerate(rec["entities"]):
-                if i not in used:
-                    print(f"FP   {rec['article_id']}: {p['type']} {p['name']} {p['rule']}")
+        preds, golds, ok, show_gold, show_pred = _matchers(rec, json.loads(gp.read_text()))[layer]
+        pairs, _ = _greedy(preds, golds, ok)
+        hit_p, hit_g = {p for p, _ in pairs}, {g for _, g in pairs}
+        for gi, g in enumerate(golds):
+            if gi not in hit_g:
+                print(f"MISS {rec['article_id']}: {show_gold(g)}")
+        for pi, p in enumerate(preds):
+            if pi not in hit_p:
+                print(f"FP   {rec['article_id']}: {show_pred(p)}")
 
 
 if __name__ == "__main__":

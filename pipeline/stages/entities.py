@@ -48,7 +48,6 @@ class Mention:
     country: Optional[str] = None
     region: Optional[str] = None
     aliases: list[str] = field(default_factory=list)
-    link: Optional[int] = None  # index of a mention this one names as well
     level: str = ""
 
 
@@ -297,10 +296,7 @@ class EntityFinder:
             if mt:
                 m.aliases.append(mt.group(1))
                 if mt.group(2):
-                    place = mt.group(2).strip()
-                    for e in gazetteer().table.items():
-                        pass
-                    c = _country_of(place)
+                    c = _country_of(mt.group(2).strip())
                     if c:
                         m.country = m.country or c[0]
                         m.region = m.region or c[1]
@@ -429,9 +425,7 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
             clash.region = clash.region or m.region
             # and still counts as a place mention of its own (لويزيانا in مجموعة لويزيانا ...)
             if m.region:
-                inner = Mention(m.start, m.end, m.type, m.name, m.rule, m.country, m.region)
-                inner.link = -1
-                chosen.append(inner)
+                chosen.append(Mention(m.start, m.end, m.type, m.name, m.rule, m.country, m.region))
     return sorted(chosen, key=lambda m: m.start)
 
 

@@ -82,7 +82,6 @@ class Ctx:
     sections: list[tuple[int, int, Optional[object]]]  # (token start, token end, subject entity)
     n_entities: int = 0
     n_quantities: int = 0
-    matches: dict = None  # table id -> every match in the article, computed on first use
 
 
 def _tok_index_at(doc: Doc, text_pos: int) -> int:
@@ -357,9 +356,6 @@ def gas_unit(ctx: Ctx, qa: int, qb: int, unit: str) -> Optional[str]:
     return f"{gas}/{rate}" if rate else gas
 
 
-RELATIVE_SUBJECT_RE = None
-
-
 def relative_subject(ctx: Ctx, qa: int) -> Optional[tuple[int, int]]:
     """القطاع الصناعي، الذي يمثل 30٪ : the noun phrase a relative clause hangs on."""
     keys = ctx.keys
@@ -461,15 +457,10 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
     rel = relative_subject(ctx, qa)
     if rel:
         a, b = rel
-        s, _ = doc.text_span(a, b)
-        _, e = doc.text_span(a, b)
-        # strip a leading clitic (من القطاع...) from the phrase
+        s, e = doc.text_span(a, b)
         phrase = doc.text[s:e]
-        for c in ("من ",):
-            if phrase.startswith(c):
-                phrase = phrase[len(c):]
-        for c in ("بال", "لل", "وال"):
-            pass
+        if phrase.startswith("من "):  # من القطاع الصناعي: the preposition is not the subject
+            phrase = phrase[3:]
         ents = [x for x in ctx.ent_at if a <= x[0] < b]
         if ents:
             return ents[0][2], "relative_entity"

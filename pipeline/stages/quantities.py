@@ -68,7 +68,6 @@ class Lexicon:
         self.definite_cardinals = {key(w): self.cardinals.match(form_tokens(w), 0)[1] for w in nums["definite_cardinals"]}
         self.scales: dict[str, tuple[int, int]] = {key(w): tuple(v) for w, v in nums["scales"].items()}
         self.vague_scales = frozenset(key(w) for w in nums["vague_scales"])
-        self.proportion_links: PhraseTable[str] = PhraseTable((w, w) for w in nums["proportion_links"])
         self.money_nouns = frozenset(key(w) for w in nums["money_nouns"])
         self.fractions: PhraseTable[tuple[int, int]] = PhraseTable((w, tuple(v)) for w, v in nums["fractions"].items())
         self.hedges_before: PhraseTable[str] = PhraseTable((h, h) for h in nums["hedges_before"])
@@ -359,7 +358,7 @@ class Parser:
         parts = 1
         while last_scale > 1 and end < self.n:
             k = self.keys[end]
-            nxt = None
+            nxt = None  # the next component, if any
             if k == "و" and end + 1 < self.n and self.adjacent(end, end + 1):
                 nxt = self.atom(end + 1, False)
             elif self.kinds[end] == "word" and k.startswith("و"):
@@ -595,8 +594,6 @@ class Parser:
                 j = end
                 if noun_key in lx.time_nouns:
                     return None
-            if num.alt_thousands is not None and unit == "number":
-                pass
         if unit in ("count",) and num.word and value == 1:
             return None  # واحد before a noun is an article-like 'one', not a figure
         rt = self.rate_at(j) if (u or counted) else None
@@ -656,8 +653,6 @@ class Parser:
             return q
         if self.keys[j] == "و":
             j += 1
-        elif self.kinds[j] == "word" and self.keys[j].startswith("و") and False:
-            pass
         if j >= self.n or self.kinds[j] != "num":
             return q
         v, _, _, _ = parse_digits(self.keys[j])
@@ -701,13 +696,11 @@ class Parser:
             return None
         if num.rule.startswith("digits") and 1900 <= num.value <= 2100:
             return None
-        scale_factor = Decimal(1)
         unit = second.unit
-        first_value = num.value
         if not (unit.startswith("percent") or num.scale > 1):
             return None  # bare integers before و are too often something else
         factor = second.value / nm[0].value if nm[0].value else Decimal(1)
-        first = RawQuantity(start_tok, num.end, first_value * factor, unit, num.rule + "+shared_unit",
+        first = RawQuantity(start_tok, num.end, num.value * factor, unit, num.rule + "+shared_unit",
                             approximate=approx, kstart=kstart)
         second.approximate = second.approximate or approx
         return [first, second]
@@ -809,8 +802,6 @@ class Parser:
                 noun = rest[2:] if rest.startswith("ال") else rest[1:]
                 if noun in self.lx.time_nouns or "ال" + noun in self.lx.time_nouns or len(noun) < 3:
                     return None
-                if _is_time_plural(noun, self.lx.time_nouns):
-                    return None
                 cut = len(clitic)
                 if clitic == "ل" and not rest.startswith("ال"):
                     cut = 0  # للمشروعات: keep the whole word (ل + ال with alef dropped)
@@ -875,8 +866,6 @@ class Parser:
     def resolve_family(self, family: str) -> tuple[str, Optional[str]]:
         cfg = self.lx.families[family]
         counts = _country_counts(self.doc)
-        from babel.numbers import get_territory_currencies
-
         best, best_n = cfg["default"], 0
         for code in cfg["candidates"]:
             n = sum(c for cc, c in counts.items() if code in _territory_currencies(cc))
@@ -943,10 +932,6 @@ def _place(v: int) -> int:
 def _is_nisba(k: str) -> bool:
     return len(k) >= 4 and (k.endswith("يه") or k.endswith("يا") or k.endswith("ي") or k.endswith("يين")) \
         and not k.startswith("ال") and not k.startswith("في")
-
-
-def _is_time_plural(noun: str, time_nouns: frozenset) -> bool:
-    return noun in time_nouns
 
 
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
