@@ -5,12 +5,15 @@
 
 Prints articles/s, characters/s and peak RSS for one worker; camel-tools'
 simple_word_tokenize over the same text as a baseline with the ratio; and the
-speed-up of 2 workers over 1 (same articles, fresh output folders).
+speed-up of 2 workers over 1 (same articles, fresh output folders); and one
+worker again without the statistical NER model (``--ner none``), to show what
+the model costs.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import sys
@@ -83,6 +86,16 @@ def main() -> None:
         print(f"ratio khabar (1 worker) / tokenizer: {one / base:.3f}")
         print(f"speed-up 2 workers over 1: {runs[1] / runs[2]:.2f}x")
         print(f"peak RSS (this process or any worker): {peak_rss_mb():.0f} MB")
+        backend = os.environ.get("KHABAR_NER", "spacy")
+        if backend != "none":
+            os.environ["KHABAR_NER"] = "none"
+            try:
+                s = run_batch([str(src)], tmp / "out-no-ner", workers=1, formats=["jsonl"])
+            finally:
+                os.environ["KHABAR_NER"] = backend
+            print(f"khabar 1 worker without the NER model: {chars / s.seconds / 1e6:.3f} M chars/s; "
+                  f"with the {backend} model the pipeline runs at {s.seconds / runs[1]:.2f}x that speed "
+                  f"({runs[1] / s.seconds:.2f}x the time)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -32,9 +32,16 @@ FORMATS = ("jsonl", "csv", "parquet", "duckdb")
 
 def pipeline_version() -> str:
     """Package version plus a digest of the code and the language tables: any edit re-runs articles."""
+    from .ner import MODEL_DIR
+
     h = hashlib.sha256(__version__.encode())
     pkg = Path(__file__).parent
-    for p in sorted(list(pkg.rglob("*.py")) + list(DATA_DIR.glob("*"))):
+    backend, model = os.environ.get("KHABAR_NER", "spacy"), os.environ.get("KHABAR_NER_MODEL", "")
+    h.update(f"ner={backend}:{model}".encode())  # another model gives other entities
+    files = list(pkg.rglob("*.py")) + list(DATA_DIR.glob("*"))
+    if backend == "spacy" and not model:
+        files += list(MODEL_DIR.rglob("*"))
+    for p in sorted(files):
         if p.is_file():
             h.update(str(p.relative_to(pkg)).encode())
             h.update(p.read_bytes())

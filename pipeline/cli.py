@@ -11,7 +11,21 @@ from pathlib import Path
 from . import __version__
 
 
+def _select_ner(args) -> None:
+    """Export the NER choice (workers inherit it) and load it once here, so a missing model fails up front."""
+    from .ner import NERUnavailable, recognizer
+
+    os.environ["KHABAR_NER"] = args.ner
+    if args.ner_model:
+        os.environ["KHABAR_NER_MODEL"] = str(Path(args.ner_model).resolve())
+    try:
+        recognizer(args.ner, os.environ.get("KHABAR_NER_MODEL") or None)
+    except NERUnavailable as e:
+        raise ValueError(f"--ner {args.ner}: {e}") from e
+
+
 def cmd_extract(args) -> int:
+    _select_ner(args)
     if args.output == "-":
         return _extract_to_stdout(args)
     from .batch import run_batch
@@ -134,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "default starts a local cluster")
     e.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                    help="per-article time budget; an article over it becomes an error row (default 60, 0 = none)")
+    e.add_argument("--ner", choices=["spacy", "camel", "none"], default=os.environ.get("KHABAR_NER", "spacy"),
+                   help="statistical NER under the rules and gazetteers: the shipped spaCy model (default), "
+                        "CAMeL Tools' BERT model (needs `camel_data -i ner-arabert` done beforehand; no "
+                        "download at run time), or none (rules and gazetteers only); default $KHABAR_NER or spacy")
+    e.add_argument("--ner-model", metavar="DIR", default=os.environ.get("KHABAR_NER_MODEL"),
+                   help="a model folder for --ner (default: the shipped or installed one)")
     e.add_argument("--glob", metavar="PATTERN", help="only files in folders whose name matches, e.g. '*.zip'")
     e.add_argument("--batch-size", type=int, default=64, help=argparse.SUPPRESS)
     e.add_argument("--strict", action="store_true", help="exit 1 when any article failed")

@@ -1,6 +1,8 @@
 """Misses and false positives of one layer per article.
 
-    python scripts/diagnose.py OUT GOLD_DIR [facts|quantities|entities] [ARTICLE_ID]
+    python scripts/diagnose.py OUT GOLD_DIR [facts|quantities|entities|subjects] [ARTICLE_ID]
+
+``subjects`` lists facts right on type and value but wrong on subject: gold | predicted (rule).
 
 Uses the matchers of pipeline.evaluate, so what it lists is exactly what eval counts.
 """
@@ -21,6 +23,11 @@ def _matchers(rec: dict, gold: dict):
                   and subject_ok(p, pents, g["subject"], gold["entities"]),
                   lambda g: f"{g['type']} {g['subject']} {g['value']} | {g['evidence_text'][:80]}",
                   lambda p: f"{p['type']} {p['subject']['name']} {p['value']} {p.get('rule')} | {p['evidence']['text'][:80]}"),
+        "subjects": (rec["facts"], gold["facts"],
+                     lambda p, g: p["type"] == g["type"] and value_match(p["value"], g["value"])
+                     and not subject_ok(p, pents, g["subject"], gold["entities"]),
+                     lambda g: "",
+                     lambda p: ""),
         "quantities": (rec["quantities"], gold["quantities"],
                        lambda p, g: p["unit"] == g["unit"] and value_match(p["value"], g["value"])
                        and g["text"] in text[max(0, p["start"] - 30):p["end"] + 30],
@@ -40,6 +47,18 @@ def main(out, gold_dir, layer="facts", only=None):
             continue
         preds, golds, ok, show_gold, show_pred = _matchers(rec, json.loads(gp.read_text()))[layer]
         pairs, _ = _greedy(preds, golds, ok)
+        if layer == "subjects":
+            right, _ = _greedy(preds, golds, _matchers(rec, json.loads(gp.read_text()))["facts"][2])
+            done_p, done_g = {p for p, _ in right}, {g for _, g in right}
+            rest_p = [p for i, p in enumerate(preds) if i not in done_p]
+            rest_g = [g for i, g in enumerate(golds) if i not in done_g]
+            pairs, _ = _greedy(rest_p, rest_g, ok)
+            preds, golds = rest_p, rest_g
+            for pi, gi in pairs:
+                p, g = preds[pi], golds[gi]
+                print(f"{rec['article_id']}: {g['type']} {g['value']}: gold {g['subject']!r} | "
+                      f"got {p['subject']['name']!r} ({p['rule'].split(';')[-1]}) | {g['evidence_text'][:70]}")
+            continue
         hit_p, hit_g = {p for p, _ in pairs}, {g for _, g in pairs}
         for gi, g in enumerate(golds):
             if gi not in hit_g:

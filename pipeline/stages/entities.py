@@ -1,14 +1,17 @@
-"""Stage 6: entities from gazetteers and rules, linked within the article.
+"""Stage 6: entities from rules, gazetteers and a statistical model, linked within the article.
 
-Precedence when mentions overlap: the longer span wins; at equal length a rule
-mention (kind word, Latin name, acronym) beats a gazetteer hit, because the
-rule saw the name's context.  Mentions of one referent are merged into one
+Precedence when mentions overlap: rules and gazetteers first, the longer span
+winning and, at equal length, a rule mention (kind word, Latin name, acronym)
+beating a gazetteer hit, because the rule saw the name's context; the NER model
+(pipeline.ner, chosen with KHABAR_NER or ``--ner``) only adds names nothing else
+found, such as persons without a title or a known first name.  Mentions of one referent are merged into one
 entity with every surface form as an alias: acronyms bound in parentheses,
 Latin names glued to an Arabic name, quoted short names, and any later
 occurrence of an alias already known.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -23,6 +26,10 @@ from ..normalize import key, name_key
 
 QUOTES_OPEN = {'"', "«", "“", "'", "”"}
 QUOTES_CLOSE = {'"', "»", "”", "'", "“"}
+# ANERcorp's LOC covers countries and cities (our GPE) as well as regions and
+# landforms; a model LOC the gazetteer did not know is kept as LOC.
+MODEL_TYPES = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+CLUSTER_KINDS = {"مدينه", "منطقه", "مجمع", "تجمع", "واحه", "المدينه", "المنطقه", "المجمع"}
 TYPE_RANK = {"CLUSTER": 6, "EVENT": 5, "ORG": 4, "PERSON": 3, "GPE": 2, "LOC": 1}
 
 LATIN_NAME_RE = regex.compile(
@@ -71,6 +78,12 @@ def rules() -> dict:
         "verbs": {key(w) for w in cfg["name_ending_verbs"]},
         "facility_generic": {key(w) for w in cfg["facility_generic_words"]},
         "attribution_cues": {key(w) for w in cfg["attribution_cues"]},
+        "trailing_adjectives": {key(w) for w in cfg["trailing_adjectives"]},
+        "kingdom_words": {key(w) for w in cfg["kingdom_words"]},
+        "place_heads": {key(w) for w in cfg["place_heads"]},
+        "kingdoms": list(cfg["kingdoms"]),
+        "default_kingdom": cfg["default_kingdom"],
+        "kingdom_continuations": {key(w) for w in cfg["kingdom_continuations"]},
     }
 
 
@@ -195,7 +208,10 @@ class EntityFinder:
                         and any(prev.endswith(mk) for mk in r["cluster_markers"]):
                     break
                 # after a genitive (للطاقة) only adjectives continue: للطاقة الشمسية، not … الدين
-                if k > j and prev.startswith("لل") and kk.startswith("ال") and not kk.endswith(("يه", "ي")):
+                if k > j and any(x.startswith("لل") for x in self.keys[j:k]) and kk.startswith("ال") \
+                        and not kk.endswith(("يه", "ي")):
+                    break
+                if k > j and kk in r["trailing_adjectives"]:
                     break
                 # an indefinite word after a definite one starts a new phrase (… الصناعية ميزانية)
                 if k > j and prev.startswith(("ال", "لل")) and not kk.startswith(("ال", "لل", "ل", "وال")) \
@@ -239,7 +255,7 @@ class EntityFinder:
             parts_end = j + len(run)
         etype = kind
         all_keys = set(content)
-        if kind == "CLUSTER":
+        if kind == "CLUSTER" and not quoted:  # مجمع "بلاسكيم": a quoted proper name needs no marker
             if not any(any(k.endswith(mk) or k == mk for mk in r["cluster_markers"]) for k in all_keys):
                 return None
         if kind_word in ("مجموعه",):
@@ -354,6 +370,32 @@ class EntityFinder:
                 i += 1
         return out
 
+    # -- المملكة ------------------------------------------------------------------
+    def kingdom_mentions(self) -> list[Mention]:
+        """المملكة alone: the kingdom the article names most (Saudi Arabia when it names none)."""
+        from ..gazetteer import country_mention_counts
+
+        r = self.r
+        out = []
+        code = None
+        for i in range(self.n):
+            if self.toks[i].kind != "word":
+                continue
+            clitic = next((c for c, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "وب", "ول", "لل"), min_rest=4)
+                           if rest in r["kingdom_words"] or (c == "لل" and "ال" + rest in r["kingdom_words"])), None)
+            if clitic is None or (i + 1 < self.n and self.keys[i + 1] in r["kingdom_continuations"]):
+                continue
+            if code is None:
+                counts = country_mention_counts(self.doc)
+                named = [k for k in r["kingdoms"] if counts.get(k)]
+                code = max(named, key=lambda k: counts[k]) if named else r["default_kingdom"]
+            s_, e_ = self.span(i, i + 1, clitic)
+            name = clean_name(self.doc.text[s_:e_])
+            if clitic == "لل":
+                name = "ال" + name
+            out.append(Mention(s_, e_, "GPE", name, "kingdom", country=code, level="country"))
+        return out
+
     # -- events ------------------------------------------------------------------
     def event_mentions(self) -> list[Mention]:
         out = []
@@ -411,7 +453,7 @@ def _drop_described_orgs(mentions: list[Mention]) -> list[Mention]:
 def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     def prio(m: Mention):
         rule_bonus = 0 if m.rule.startswith("gazetteer") else 1
-        return (m.end - m.start, rule_bonus)
+        return (not m.rule.startswith("model:"), m.end - m.start, rule_bonus)
 
     chosen: list[Mention] = []
     for m in sorted(mentions, key=prio, reverse=True):
@@ -463,6 +505,12 @@ def _link(doc: Doc, mentions: list[Mention]):
         keys = {name_key(n) for n in names if n}
         if m.type == "GPE" and m.level == "country" and m.country:
             keys.add(f"country:{m.country}")  # السعودية and المملكة العربية السعودية are one referent
+        if m.type == "CLUSTER":
+            # مدينة جازان الاقتصادية and جازان الاقتصادية are one referent
+            for n in names:
+                words = name_key(n).split()
+                if len(words) > 2 and key(words[0]) in CLUSTER_KINDS:
+                    keys.add(" ".join(words[1:]))
         g = find_group(keys)
         if g is None:
             groups.append({"mentions": [], "aliases": [], "types": [], "country": None, "region": None, "rules": []})
@@ -479,6 +527,31 @@ def _link(doc: Doc, mentions: list[Mention]):
         for k in keys:
             by_key.setdefault(k, g)
 
+    # الهيئة الملكية after الهيئة الملكية للجبيل وينبع: a shorter organisation name that begins
+    # a longer one in the same article is its short form
+    orgs = [g for g, grp in enumerate(groups) if grp["types"][0] == "ORG"]
+    for g in orgs:
+        names_g = {name_key(a) for a in groups[g]["aliases"]}
+        short = min(names_g, key=len)
+        if len(short.split()) < 2 or not groups[g]["mentions"]:
+            continue
+        for h in orgs:
+            if h == g or not groups[h]["mentions"]:
+                continue
+            # only when the longer name goes on with a genitive (للجبيل), not an ordinal (الثانية)
+            if any(n.startswith(short + " ") and n[len(short) + 1:].startswith("ل")
+                   for n in (name_key(a) for a in groups[h]["aliases"])):
+                grp, into = groups[g], groups[h]
+                for a in grp["aliases"]:
+                    if a not in into["aliases"]:
+                        into["aliases"].append(a)
+                into["mentions"] += grp["mentions"]
+                into["types"] += grp["types"]
+                into["rules"] += grp["rules"]
+                into["country"] = into["country"] or grp["country"]
+                grp["mentions"] = []
+                break
+    groups = [grp for grp in groups if grp["mentions"]]
     # later plain occurrences of a known alias (an acronym, a quoted short name) are mentions too
     text_key = doc.norm.key.lower()
     for g, grp in enumerate(groups):
@@ -532,6 +605,7 @@ def industrial_cities(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[M
             i = _tok_at(doc, m.start)
             by_start[i] = m
     keys = f.keys
+    out += _listed_cities(doc, f, by_start)
     for i, m in sorted(by_start.items()):
         j = _tok_at(doc, m.end - 1) + 1
         # the run of coordinated cities this one belongs to (مدينتي الجبيل وينبع الصناعيتين)
@@ -561,6 +635,36 @@ def industrial_cities(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[M
         if name:
             out.append(Mention(m.start, m.end, "CLUSTER", m.name, "industrial_city", m.country, m.region,
                                aliases=[clean_name(name)] if name != m.name else []))
+    return out
+
+
+PLURAL_CLUSTER_NOUNS = {"المدن", "مدن", "المناطق", "مناطق", "والمدن", "بالمدن", "للمدن"}
+PLURAL_CLUSTER_ADJ = {"الصناعيه", "الاقتصاديه", "صناعيه", "اقتصاديه"}
+
+
+def _listed_cities(doc: Doc, f: "EntityFinder", by_start: dict) -> list[Mention]:
+    """المدن الصناعية "الجبيل وينبع ورأس الخير": the cities listed after a plural cluster noun are clusters."""
+    out = []
+    keys = f.keys
+    for i in range(f.n - 2):
+        if keys[i] not in PLURAL_CLUSTER_NOUNS or keys[i + 1] not in PLURAL_CLUSTER_ADJ:
+            continue
+        k = i + 2
+        # an adjective or an opening quote may stand between: المدن الصناعية العالمية "الجبيل ...
+        while k < f.n and k - i < 5 and k not in by_start and (keys[k] in QUOTES_OPEN or keys[k].startswith("ال")):
+            k += 1
+        while k in by_start:
+            m = by_start[k]
+            out.append(Mention(m.start, m.end, "CLUSTER", m.name, "listed_industrial_city", m.country, m.region))
+            k = _tok_at(doc, m.end - 1) + 1
+            if k < f.n and keys[k] == "و":
+                k += 1
+            elif k < f.n and keys[k].startswith("و") and (k + 1) not in by_start:
+                # ورأس الخير: the clitic is glued to the next city; its mention starts after و
+                nxt = next((x for x in by_start if f.toks[x].start == f.toks[k].start), None)
+                if nxt is None:
+                    break
+                k = nxt
     return out
 
 
@@ -598,10 +702,92 @@ def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
     return out
 
 
+def active_recognizer():
+    """The NER backend this process runs (KHABAR_NER: spacy, camel or none; KHABAR_NER_MODEL: a folder)."""
+    from ..ner import recognizer
+
+    return recognizer(os.environ.get("KHABAR_NER", "spacy"), os.environ.get("KHABAR_NER_MODEL") or None)
+
+
+_ARTICLE_CLITICS = ("وبال", "ولل", "وال", "فال", "بال", "كال", "لل")
+
+
+def _model_clitic(f: EntityFinder, i: int) -> str:
+    """The proclitic before a model-tagged name: the corpus tags وفرنسا whole, we
+    start the name after و.  Only stripped when it is certain: the rest is a
+    known name, or the clitic is glued to the article (بالصين، وال...)."""
+    first = f.keys[i]
+    if f.toks[i].kind != "word" or first in f.r["person_names"]:
+        return ""
+    m = gazetteer().table.match_clitic(f.keys, i, ("و", "ب", "ل", "ف", "ك", "وب", "ول"))
+    if m and m[2]:
+        return m[2]
+    for c in _ARTICLE_CLITICS:
+        if first.startswith(c) and len(first) - len(c) >= 3:
+            return c if c.endswith("لل") else c[:-2]
+    if first[:1] == "و" and (first[1:] in f.r["person_names"] or first[1:] in f.r["place_heads"]):
+        return "و"
+    return ""
+
+
+def _plausible_model_name(f: EntityFinder, words: list[str], etype: str, clitic: str, i: int, j: int,
+                          in_quantity: set) -> bool:
+    """Vetoes for model spans the rules know better about (each one a class of dev-corpus noise)."""
+    if any(t in in_quantity for t in range(i, j)):
+        return False
+    # a lone word the tables do not know (حسن، جاذبة، الصفر) was the model's most common error on
+    # the dev corpus (45 of 54 wrong); two or more words were right about half the time
+    if j - i < 2:
+        return False
+    first = words[0]
+    known = first in f.r["person_names"] or bool(clitic)
+    # بتحسين، لتوليد الكهرباء، وهنالك: a clitic the name tables cannot explain starts a phrase, not a name
+    if not known and f.toks[i].kind == "word" and first[:1] in ("ب", "ل", "و") and len(first) > 3 \
+            and not gazetteer().table.could_start(first):
+        return False
+    # الاحتباس الحراري، الصعيد الإقليمي، الحكيم: Arabic personal names do not open with the article
+    if etype == "PERSON" and first.startswith("ال") and not (i > 0 and f.keys[i - 1] in f.r["person_cues"]):
+        return False
+    return True
+
+
+def model_mentions(doc: Doc, f: EntityFinder) -> list[Mention]:
+    """Persons, organisations and places the statistical model tags, sentence by sentence."""
+    ner = active_recognizer()
+    if ner is None or not doc.sentences:
+        return []
+    r = f.r
+    out = []
+    in_quantity = set()
+    for q in doc.quantities:  # ريال، هللة، ملياران: units and numbers are never names
+        in_quantity.update(range(_tok_at(doc, q.start), _tok_at(doc, max(q.end - 1, q.start)) + 1))
+    spans = ner.predict([f.keys[a:b] for a, b in doc.sentences])
+    for (a, _), sent_spans in zip(doc.sentences, spans):
+        for i, j, label in sent_spans:
+            etype = MODEL_TYPES.get(label)
+            i, j = a + i, a + j
+            if etype is None or any(f.toks[t].kind not in ("word", "latin") for t in (i, j - 1)):
+                continue
+            words = f.keys[i:j]
+            if all(w in r["generic"] or w in r["stops"] or len(w) < 2 for w in words):
+                continue
+            clitic = _model_clitic(f, i)
+            if not _plausible_model_name(f, words, etype, clitic, i, j, in_quantity):
+                continue
+            s_, e_ = f.span(i, j, clitic)
+            name = clean_name(doc.text[s_:e_])
+            if clitic.endswith("لل"):
+                name = "ال" + name  # للأمم المتحدة names الأمم المتحدة
+            if name:
+                out.append(Mention(s_, e_, etype, name, f"model:{ner.name}"))
+    return out
+
+
 def entities(doc: Doc) -> Doc:
     """Find and link people, organisations, places, events and clusters."""
     f = EntityFinder(doc)
     rule_mentions = f.kind_mentions() + f.person_mentions() + f.event_mentions()
+    kingdom = f.kingdom_mentions()
     f.acronym_links(rule_mentions)
     latin = f.latin_mentions()
     # a Latin name already glued to an Arabic name is that name's alias
@@ -610,7 +796,7 @@ def entities(doc: Doc) -> Doc:
     gaz = f.gazetteer_mentions()
     rule_mentions += industrial_cities(doc, f, gaz)
     _place_after(doc, rule_mentions + gaz)
-    mentions = _resolve_overlaps(_drop_described_orgs(rule_mentions + latin + gaz))
+    mentions = _resolve_overlaps(_drop_described_orgs(rule_mentions + latin + gaz) + kingdom + model_mentions(doc, f))
     # acronyms that were bound to a name are that name's mentions, not new ORGs
     doc.entities = _link(doc, mentions)
     return doc

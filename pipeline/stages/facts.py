@@ -58,6 +58,16 @@ def tables() -> dict:
         "scopes": PhraseTable((w, s) for s, ws in cfg["scopes"].items() for w in ws),
         "ordinals": {key(w) for w in cfg["heading_ordinals"]},
         "demonstratives": {key(w) for w in cfg["demonstratives"]},
+        "attr_cues": PhraseTable((w, w) for w in cfg["attribute_subject"]["cues"]),
+        "attr_bridges": {key(w) for w in cfg["attribute_subject"]["bridges"]},
+        "attr_stops": {key(w) for w in cfg["attribute_subject"]["stops"]},
+        "attr_generic": {key(w) for w in cfg["attribute_subject"]["generic"]},
+        "subject_verbs": {key(w) for w in cfg["subject_verbs"] if " " not in w},
+        "not_subject_heads": {key(w) for w in cfg["not_subject_heads"]},
+        "sector_heads": {key(w) for w in cfg["sector_heads"]},
+        "energy_heads": {key(w) for w in cfg["energy_heads"]},
+        "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
+        "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
     }
 
 
@@ -368,6 +378,10 @@ def relative_subject(ctx: Ctx, qa: int) -> Optional[tuple[int, int]]:
     j = i - 1
     if j >= 0 and keys[j] in ("،", ","):
         j -= 1
+    # وأستراليا التي سجلت: a name before the relative pronoun
+    named = [x for x in ctx.ent_at if x[1] == j + 1 and x[0] <= j]
+    if named:
+        return named[0][0], named[0][1]
     # a definite noun and its adjective: القطاع الصناعي
     end = j + 1
     start = j
@@ -419,6 +433,88 @@ def clause_subject_phrase(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
     return ctx.doc.text[s:e]
 
 
+def verb_subject_phrase(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
+    """بينما شكل التوليد عبر الغاز الطبيعي 75٪: a verb-first clause, the definite phrase after the verb."""
+    t = tables()
+    keys, toks = ctx.keys, ctx.doc.tokens
+    i = ca
+    while i < qa and keys[i] in SKIP_AT_CLAUSE_START:
+        i += 1
+    if i + 1 >= qa or toks[i].kind != "word":
+        return None
+    if not any(r in t["subject_verbs"] for _, r in strip_clitic(keys[i], ("و", "ف"), min_rest=2)):
+        return None
+    j = i + 1
+    if not keys[j].startswith("ال") or toks[j].kind != "word" or keys[j] in ("التي", "الذي") \
+            or keys[j] in t["not_subject_heads"]:
+        return None
+    k = j + 1
+    while k < qa and k - j < 4 and toks[k].kind == "word" and _definite(keys[k]):
+        k += 1
+    s, e = ctx.doc.text_span(j, k)
+    return ctx.doc.text[s:e]
+
+
+def _definite_run(ctx: Ctx, j: int, limit: int, max_len: int = 4) -> int:
+    """End of the definite words (and their و-conjuncts) from j: الصحة، النقل والاتصالات، الرياح البحرية."""
+    keys, toks = ctx.keys, ctx.doc.tokens
+    k = j
+    while k < limit and k - j < max_len and toks[k].kind == "word" and (_definite(keys[k]) or keys[k].startswith("وال")):
+        k += 1
+    return k
+
+
+def sector_phrase(ctx: Ctx, ca: int, cb: int, qa: int) -> Optional[str]:
+    """قطاع الطرق، لقطاع الصحة: the sector named in the figure's clause, nearest first."""
+    t = tables()
+    best = None
+    for i in range(ca, qa):  # the owner is named before its share
+        k = ctx.keys[i]
+        if not any(r in t["sector_heads"] for _, r in strip_clitic(k, ("و", "ب", "ل", "ف", "وب", "ول"), min_rest=3)):
+            continue
+        end = _definite_run(ctx, i + 1, qa)
+        if end == i + 1 or ctx.keys[end - 1] in ("الاخري", "الاخر"):
+            continue  # القطاع alone refers back; القطاعات الأخرى names nothing
+        if best is None or abs(i - qa) < abs(best[0] - qa):
+            best = (i, end)
+    if best is None:
+        return None
+    i, end = best
+    clitic = next((c for c, r in strip_clitic(ctx.keys[i], ("و", "ب", "ل", "ف", "وب", "ول"), min_rest=3)
+                   if r in t["sector_heads"]), "")
+    s = ctx.doc.norm.to_text[ctx.doc.tokens[i].start + len(clitic)]
+    _, e = ctx.doc.text_span(i, end)
+    return ctx.doc.text[s:e]
+
+
+def energy_after(ctx: Ctx, qb: int, cb: int) -> Optional[str]:
+    """98 غيغاوات طاقة شمسية، 160 غيغاوات قياسية من الطاقة المتجددة: the source after a capacity."""
+    t = tables()
+    keys, toks = ctx.keys, ctx.doc.tokens
+    i = qb
+    if i < cb and keys[i].endswith(("يه", "ي")) and not keys[i].startswith("ال"):
+        i += 1  # قياسية، جديدة
+    if i < cb and keys[i] == "من":
+        i += 1
+    if i >= cb or keys[i] not in t["energy_heads"]:
+        return None
+    end = i + 1
+    while end < cb and end - i < 3 and toks[end].kind == "word" and (
+            _definite(keys[end]) or (keys[end].endswith(("يه", "ي", "ياح")) and len(keys[end]) >= 4)) \
+            and keys[end] not in NOT_DEFINITE:
+        end += 1
+    if end == i + 1:
+        return None
+    s, e = ctx.doc.text_span(i, end)
+    words = ctx.doc.text[s:e].split()
+    if not key(words[0]).startswith("ال"):
+        # طاقة شمسية -> الطاقة الشمسية, طاقة رياح -> طاقة الرياح: energy sources are named definite
+        if len(words) == 2 and key(words[1]).endswith(("يه", "ي")):
+            return " ".join("ال" + w for w in words)
+        return " ".join(words[:1] + ["ال" + w for w in words[1:]])
+    return ctx.doc.text[s:e]
+
+
 WORKER_NOUNS = {"عامل", "عاملا", "عمال", "عامله", "عاملات", "موظف", "موظفا", "موظفين", "موظفون"}
 OWNER_CUES = {"نسبه", "حصه", "مساهمه", "اسهام", "نصيب", "الاستثمار", "الاستثمارات", "استثمارات", "قدره", "سعه"}
 
@@ -432,6 +528,18 @@ def _noun_phrase(ctx: Ctx, i: int, limit: int) -> Optional[tuple[int, int]]:
             ctx.keys[j].startswith("ال") or ctx.keys[j].endswith(("يه", "ي"))) and ctx.keys[j] not in ("التي", "الذي"):
         j += 1
     return i, j
+
+
+def owner_entity(ctx: Ctx, ca: int, qa: int, in_clause: list):
+    """حصة المملكة من السوق ... 12٪، نسبة مساهمة القطاع الخاص: the name right after an owner cue."""
+    starts = {x[0]: x[2] for x in in_clause}
+    for i in range(qa - 1, ca - 1, -1):
+        if any(r in OWNER_CUES for _, r in strip_clitic(ctx.keys[i], ("و", "ب", "ل"), min_rest=3)):
+            j = i + 1
+            if j < qa and ctx.keys[j] in ("في", "مساهمه"):
+                j += 1
+            return starts.get(j)
+    return None
 
 
 def owner_after_cue(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
@@ -450,10 +558,179 @@ def owner_after_cue(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
     return None
 
 
-def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
+_VERB_PREFIXES = ("ي", "ت", "ن", "سي", "ست")
+# particles whose key starts like the article (إلى -> الي) but are no nouns
+NOT_DEFINITE = {"الي", "الا", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللذان", "الان", "اللتي", "اللاتي"}
+
+
+def _definite(k: str) -> bool:
+    return k.startswith("ال") and k not in NOT_DEFINITE
+_PLACE_PREPOSITIONS = {"في", "من", "الي", "داخل", "خارج", "بين"}
+_NP_CLITICS = ("و", "ف", "ل", "ب", "ك", "وب", "ول", "لل", "ال", "وال", "بال", "فال")
+
+
+def _looks_like_verb(k: str) -> bool:
+    """يعمل، تستخدم، ستوفر: an imperfect verb (nouns in ت- mostly end in ة/ي/ات)."""
+    return k.startswith(_VERB_PREFIXES) and 3 <= len(k) <= 6 and not k.endswith(("ه", "ات", "ي"))
+
+
+def attribute_subject(ctx: Ctx, qa: int):
+    """حديقة شمسية بقدرة 1.8 غيغاواط، شركات أميركية باستثمارات تصل إلى 3 مليارات:
+    the entity or noun phrase right before a ب-cue that introduces the figure."""
+    t = tables()
+    keys, toks = ctx.keys, ctx.doc.tokens
+    i = qa - 1
+    while i >= 0 and qa - i <= 4 and keys[i] in t["attr_bridges"]:
+        i -= 1
+    # the cue is one or two words, the first carrying ب: بقدرة (إنتاجية)، بإجمالي استثمارات
+    cue_start = None
+    for width in (2, 1):
+        a = i - width + 1
+        if a < 0 or not keys[a].startswith("ب") or len(keys[a]) < 3:
+            continue
+        words = [keys[a][1:]] + keys[a + 1:i + 1]
+        if t["attr_cues"].match(words, 0) and t["attr_cues"].match(words, 0)[0] == width:
+            cue_start = a
+            break
+    if cue_start is None:
+        return None
+    return subject_before(ctx, cue_start)
+
+
+def subject_before(ctx: Ctx, end: int):
+    """The entity or noun phrase ending at token ``end`` (exclusive), or None."""
+    t = tables()
+    keys, toks = ctx.keys, ctx.doc.tokens
+    stop = end
+    while end > 0 and stop - end < 3 and keys[end - 1] in ("،", ",", '"', "»", "”", "'"):
+        end -= 1
+    # ستة محطات شمسية ضوئية (PV) بقدرة: a bracketed gloss is not the phrase
+    if end > 2 and keys[end - 1] == ")" and "(" in keys[max(0, end - 5):end - 1]:
+        end = max(i for i in range(max(0, end - 5), end - 1) if keys[i] == "(")
+    # an entity ending right there is the subject, unless it is where (في المملكة)
+    ents = [x for x in ctx.ent_at if x[1] == end and x[0] < end
+            and not (x[2].type in ("GPE", "LOC") and x[0] > 0 and (
+                keys[x[0] - 1] in _PLACE_PREPOSITIONS  # في المملكة: where, not who
+                or (toks[x[0] - 1].kind == "word" and not keys[x[0] - 1].startswith(("ال", "و"))
+                    and keys[x[0] - 1] not in t["attr_stops"])))  # خليج السويس: the place names a part of it
+            and not (isinstance(x[2], Phrase) and _looks_like_verb(keys[end - 1]))]
+    if ents:
+        return max(ents, key=lambda x: x[1] - x[0])[2]
+    # another figure ends the phrase, a count (٣١ مصنعا) belongs to it
+    in_quantity = {t for (a, b), q in zip(ctx.q_tok, ctx.doc.quantities) if b <= end and q.unit != "count"
+                   for t in range(a, b)}
+    count_starts = {a for (a, b), q in zip(ctx.q_tok, ctx.doc.quantities) if q.unit == "count"}
+    start, clitic = end, ""
+    while start > 0 and end - start < 7 and start not in count_starts:  # a count opens its phrase
+        p = start - 1
+        k = keys[p]
+        if toks[p].kind not in ("word", "num") or ctx.sent_of[p] != ctx.sent_of[end - 1] or p in in_quantity \
+                or (toks[p].kind == "num" and _YEAR_RE.fullmatch(k)) or k == "م":
+            break
+        readings = strip_clitic(k, _NP_CLITICS, min_rest=2)
+        bare = {r for _, r in readings}
+        stem = k[1:] if k[:1] in ("و", "ف") and len(k) > 3 else k
+        # وتبني الشركة: an imperfect verb before its definite subject, whatever its ending
+        verb = _looks_like_verb(k) or _looks_like_verb(stem) or (
+            stem.startswith(_VERB_PREFIXES) and not stem.endswith(("ه", "ات")) and keys[p + 1].startswith("ال"))
+        if k in t["attr_stops"] or bare & t["attr_stops"] or verb or k.startswith(("بال", "كال")):
+            # في المملكة inside the phrase: a place after في belongs to it
+            place = k == "في" and (keys[start] in t["attr_places"] or any(
+                x[0] == start and x[2].type in ("GPE", "LOC") for x in ctx.ent_at))
+            if not place:
+                break
+        start -= 1
+        # بكابل كهربائي، وبمحطة طاقة شمسية: a preposition opens the phrase, its noun is the head
+        # (بحري، بحرية: a nisba adjective is a word of its own, not ب + noun)
+        pp = next((c for c, r in readings if c in ("ب", "وب", "فب") and len(r) >= 3 and not r.startswith("ال")
+                   and not r.endswith(("ي", "يه"))), None)
+        if pp and k not in t["attr_b_nouns"]:
+            clitic = pp
+            break
+    if not clitic and start < end - 1 and keys[start][:1] in ("و", "ك") and len(keys[start]) > 3 \
+            and toks[start].kind == "word":
+        clitic = keys[start][:1]  # a conjunction or كـ before the head is not part of it (كمعدات ثابتة)
+    if start >= end:
+        return None
+    words = [k for k in keys[start:end] if not k.isdigit()]
+    head = words[0][len(clitic):] if words else ""
+    if not head or head.startswith("ال") and head.endswith(("يه", "ي")):
+        return None  # an adjective, not a head noun
+    if len(words) == 1 and end - start == 1:
+        return None  # one bare word (طويلة، تعاون): an object or adverb, not a named subject
+    # مشروعات ضخمة، تسعة مشروعات: a generic head with nothing that names it
+    if head in t["attr_generic"] and not any(w.startswith(("ال", "لل")) or w in t["attr_generic"] for w in words[1:]) \
+            and len(words) <= 2:
+        return None
+    # من المملكة العربية السعودية، باستثمار: a place is where, not who
+    if start > 0 and keys[start - 1] in _PLACE_PREPOSITIONS and any(
+            x[0] <= start and end <= x[1] and x[2].type in ("GPE", "LOC") for x in ctx.ent_at):
+        return None
+    s = ctx.doc.norm.to_text[toks[start].start + len(clitic)]
+    _, e = ctx.doc.text_span(start, end)
+    return ctx.doc.text[s:e]
+
+
+def _coordinated(ctx: Ctx, ent, qa: int):
+    """في الجبيل وينبع ورأس الخير: a place coordinated with other places shares the figure
+    with them, so the subject is the whole list (as the text says it)."""
+    if getattr(ent, "type", None) not in ("GPE", "LOC", "CLUSTER"):
+        return ent
+    spans = sorted({(a, b) for a, b, x in ctx.ent_at if x is ent and b <= qa})
+    if not spans:
+        return ent
+    places = {(a, b): x for a, b, x in ctx.ent_at if getattr(x, "type", None) in ("GPE", "LOC", "CLUSTER") and b <= qa}
+    a, b = spans[-1]
+    # walk left and right over 'و'-joined places
+    first, last = a, b
+    while True:
+        prev = next(((pa, pb) for (pa, pb) in places if pb == first and pa < first
+                     and ctx.keys[first].startswith("و")), None)
+        if prev is None:
+            prev = next(((pa, pb) for (pa, pb) in places if pb == first - 1 and ctx.keys[first - 1] == "و"), None)
+        if prev is None:
+            break
+        first = prev[0]
+    while True:
+        nxt = next(((na, nb) for (na, nb) in places if na == last and ctx.keys[na].startswith("و")), None) \
+            or next(((na, nb) for (na, nb) in places if na == last + 1 and ctx.keys[last] == "و"), None)
+        if nxt is None or nxt[1] <= last:
+            break
+        last = nxt[1]
+    if (first, last) == (a, b):
+        return ent
+    s, e = ctx.doc.text_span(first, last)
+    first_place = places.get(next(((pa, pb) for (pa, pb) in places if pa == first), None))
+    if ctx.doc.text[s] == "و" and first_place is not None and not key(first_place.name).startswith("و"):
+        s += 1  # وآسيا: the conjunction before the list is not part of it
+    return ctx.doc.text[s:e]
+
+
+def _names_a_referent(ctx: Ctx, i: int) -> bool:
+    """Is keys[i] a noun that can stand for an organisation, a cluster or a project (المجموعة، المشروع)?"""
+    from .entities import rules as entity_rules
+
+    if i >= len(ctx.keys) or not ctx.keys[i].startswith("ال"):
+        return False
+    r, t = entity_rules(), tables()
+    stem = ctx.keys[i][2:]
+    return (stem in r["kinds"] or stem in r["cluster_markers"] or stem in r["facility_kinds"]
+            or ctx.keys[i] in t["not_subject_heads"] or ctx.keys[i] in t["attr_generic"])
+
+
+def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: str = ""):
     doc = ctx.doc
     s_a, _ = doc.sentences[ctx.sent_of[qa]]
     t = tables()
+    attr = attribute_subject(ctx, qa)
+    if attr is not None:
+        return attr, "attribute_cue"
+    # وجبل الزيت (200 ميغاوات): a figure in brackets glosses the name before it
+    if qa > 1 and ctx.keys[qa - 1] == "(" and qb < len(ctx.keys) and ctx.keys[qb] == ")" \
+            and len(ctx.keys[qa - 2]) > 2 and ctx.keys[qa - 2] not in t["attr_stops"]:
+        named = subject_before(ctx, qa - 1)
+        if named is not None:
+            return named, "bracket_gloss"
     rel = relative_subject(ctx, qa)
     if rel:
         a, b = rel
@@ -471,11 +748,13 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
     # a demonstrative subject (هذه المجموعة) refers back, not to names after it
     ca, cb = clause_bounds(ctx, qa, qb)
     demo = next((i for i in range(ca, min(qa, ca + 4)) if ctx.keys[i] in t["demonstratives"]), None)
+    if demo is not None and ctx.keys[demo].lstrip("و").startswith("هذ") and not _names_a_referent(ctx, demo + 1):
+        demo = None  # هذا العدد، هذا القرار: a demonstrative over a plain noun refers to no organisation
     if demo is not None and not [x for x in ents if x[0] < demo + 2]:
         sec = section_subject(ctx, qa)
         if sec is not None:
             return sec, "demonstrative_section"
-        if prev_subject is not None:
+        if prev_subject is not None and ctx.line_of[qa] == prev_subject[1]:
             return prev_subject[0], "demonstrative_previous"
         before = [x for x in ctx.ent_at if x[1] <= s_a and x[2].type in ("CLUSTER", "ORG")]
         if before:
@@ -486,13 +765,28 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject):
     located = [x for x in in_clause if x[2].type in ("GPE", "LOC") and x[0] > 0 and ctx.keys[x[0] - 1] in ("في", "داخل", "خارج")]
     if len(located) < len(in_clause):
         in_clause = [x for x in in_clause if x not in located]
+    owner = owner_entity(ctx, ca, qa, in_clause)
+    if owner is not None:
+        return owner, "owner_entity"
     if in_clause:
-        return _best_entity(in_clause), "clause_entity"
-    if ents:
-        return _best_entity(ents), "sentence_entity"
+        return _coordinated(ctx, _best_entity(in_clause), qa), "clause_entity"
+    # a sector owns a share (قطاع النقل بنسبة 25٪); money goes to the investor, not the sector
+    sector = sector_phrase(ctx, ca, cb, qa) if ftype == "share" else None
+    if sector:
+        return sector, "sector"
+    if ctx.doc.quantities and q_index >= 0 and ctx.doc.quantities[q_index].unit == "W":
+        source = energy_after(ctx, qb, cb)
+        if source:
+            return source, "energy_source"
+    # the clause's own subject phrase beats a name elsewhere in the sentence
     np = clause_subject_phrase(ctx, ca, qa) or owner_after_cue(ctx, ca, qa)
     if np:
         return np, "clause_phrase"
+    np = verb_subject_phrase(ctx, ca, qa)
+    if np:
+        return np, "verb_subject"
+    if ents:
+        return _coordinated(ctx, _best_entity(ents), qa), "sentence_entity"
 
     sec = section_subject(ctx, qa)
     if sec is not None:
@@ -561,7 +855,7 @@ def facts(doc: Doc) -> Doc:
             unit = gas_unit(ctx, qa, qb, q.unit)
             if unit is None:
                 continue
-        subj, how = find_subject(ctx, qi, qa, qb, prev_subject)
+        subj, how = find_subject(ctx, qi, qa, qb, prev_subject, ftype)
         if subj is None:
             continue
         if isinstance(subj, str):

@@ -1,0 +1,256 @@
+"""Statistical NER: the shipped spaCy model and an optional CAMeL Tools BERT adapter.
+
+Both read sentences as lists of Khabar token keys and return entity spans as
+token ranges with ANERcorp labels (PERS, ORG, LOC, MISC).  The entity stage
+turns them into mentions below rules and gazetteers in precedence.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import types
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Protocol
+
+from .normalize import key
+
+MODEL_DIR = Path(__file__).parent / "data" / "ner"
+# ANERcorp label -> contract entity type; MISC (nationalities, works, events of
+# all kinds) is too loose to be an entity of its own.
+LABEL_TYPES = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+BACKENDS = ("spacy", "camel", "none")
+
+Span = tuple[int, int, str]  # token start, token end (exclusive), label
+
+
+class NERUnavailable(RuntimeError):
+    """The selected NER backend cannot be loaded here; the message says why and what to do."""
+
+
+class Recognizer(Protocol):
+    name: str
+
+    def predict(self, sentences: list[list[str]]) -> list[list[Span]]: ...
+
+
+# -- corpora ----------------------------------------------------------------
+_INVISIBLE = str.maketrans("", "", "\u200e\u200f\ufeff")
+
+
+def read_conll(path: Path) -> Iterator[tuple[list[str], list[str]]]:
+    """(words, IOB tags) per sentence of a 'word TAG' file; blank lines end sentences.
+
+    Tolerates a BOM, CRLF, tab or space separators and the direction marks some
+    corpora put on tokens.
+    """
+    words: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8-sig") as fh:
+        for line in fh:
+            line = line.translate(_INVISIBLE).strip()
+            if not line:
+                if words:
+                    yield words, tags
+                words, tags = [], []
+                continue
+            parts = line.split()
+            if len(parts) < 2:
+                continue  # a token that was only a direction mark
+            words.append(parts[0])
+            tags.append(parts[-1])
+    if words:
+        yield words, tags
+
+
+def to_key_words(words: Iterable[str]) -> list[str]:
+    """Words as the pipeline's matching keys (never empty: spaCy needs a string)."""
+    return [key(w) or w for w in words]
+
+
+def iob_spans(tags: list[str]) -> list[Span]:
+    """Token ranges of an IOB tag sequence; a stray I- opens an entity (conlleval)."""
+    out: list[Span] = []
+    start, label = None, None
+    for i, t in enumerate(list(tags) + ["O"]):
+        bio, _, lab = t.partition("-")
+        if start is not None and (bio != "I" or lab != label):
+            out.append((start, i, label))
+            start, label = None, None
+        if bio == "B" or (bio == "I" and start is None):
+            start, label = i, lab
+    return out
+
+
+# -- gazetteer classes as a model feature ---------------------------------------
+_CLASS_CLITICS = ("وبال", "ولل", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, str]:
+    """First words of Khabar's names by kind: P person name, L place, O organisation,
+    K organisation kind word (شركة), C person cue (الرئيس، قال)."""
+    from .gazetteer import gazetteer
+    from .stages.entities import rules
+
+    out: dict[str, str] = {}
+    r = rules()
+    for toks, e in gazetteer().table.items():
+        out.setdefault(toks[0], "L" if e.type in ("GPE", "LOC") else "O")
+    for w in r["kinds"]:
+        out.setdefault(w, "K")
+    for w in r["person_cues"]:
+        out.setdefault(w, "C")
+    for w in r["person_names"]:
+        out[w] = "P" if out.get(w) != "L" else "PL"
+    return out
+
+
+def word_class(word: str) -> str:
+    """A word's gazetteer class, clitics stripped (وبباريس -> L); its shape when it has none.
+
+    Arabic has no capitals, so spaCy's SHAPE feature says nothing about Arabic
+    names; the model reads this instead (see scripts/ner.cfg).
+    """
+    classes = _word_classes()
+    c = classes.get(word)
+    if c:
+        return c
+    for cl in _CLASS_CLITICS:
+        if word.startswith(cl) and len(word) - len(cl) >= 2:
+            rest = word[len(cl):]
+            c = classes.get(rest) or (classes.get("ال" + rest) if cl.endswith("ل") and not cl.endswith("ال") else None)
+            if c:
+                return c
+    from spacy.lang.lex_attrs import word_shape
+
+    return word_shape(word)
+
+
+def use_word_classes(nlp):
+    """Make SHAPE the gazetteer class for every lexeme this vocab creates."""
+    from spacy.attrs import SHAPE
+
+    nlp.vocab.lex_attr_getters[SHAPE] = word_class
+    return nlp
+
+
+def _register_callbacks() -> None:
+    import spacy
+
+    if "khabar.word_classes" not in spacy.registry.callbacks:
+        @spacy.registry.callbacks("khabar.word_classes")
+        def _make():
+            return use_word_classes
+
+
+# -- spaCy ------------------------------------------------------------------
+class SpacyRecognizer:
+    """The model trained by scripts/train_ner.py, shipped in pipeline/data/ner."""
+
+    name = "spacy"
+
+    def __init__(self, path: Path = MODEL_DIR):
+        import spacy
+
+        if not (Path(path) / "config.cfg").exists():
+            raise NERUnavailable(f"no spaCy NER model at {path}; build it with `python scripts/train_ner.py`")
+        _register_callbacks()
+        self.nlp = spacy.load(path)
+
+    def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
+        from spacy.tokens import Doc
+
+        docs = (Doc(self.nlp.vocab, words=s) for s in sentences if s)
+        out_iter = iter(self.nlp.pipe(docs, batch_size=64))
+        out = []
+        for s in sentences:
+            if not s:
+                out.append([])
+                continue
+            d = next(out_iter)
+            out.append([(e.start, e.end, e.label_) for e in d.ents])
+        return out
+
+
+# -- CAMeL Tools BERT ---------------------------------------------------------
+def camel_data_dir() -> Path:
+    """Where camel_data installs models: $CAMELTOOLS_DATA or ~/.camel_tools."""
+    return Path(os.environ.get("CAMELTOOLS_DATA") or Path.home() / ".camel_tools").expanduser()
+
+
+@contextmanager
+def _camel_without_catalogue_download():
+    """Import camel_tools.ner without camel_tools.data fetching its catalogue.
+
+    camel_tools.data downloads catalogue.json at import when it is missing; with
+    no network that import fails although a model given by path needs no
+    catalogue.  While the catalogue is absent we stand in an empty data module
+    for the import only.
+    """
+    if (camel_data_dir() / "catalogue.json").exists() or "camel_tools.data" in sys.modules:
+        yield
+        return
+    stub = types.ModuleType("camel_tools.data")
+    stub.CATALOGUE = None  # only NERecognizer.pretrained() reads it; we never call that
+    sys.modules["camel_tools.data"] = stub
+    try:
+        yield
+    finally:
+        if sys.modules.get("camel_tools.data") is stub:
+            del sys.modules["camel_tools.data"]
+
+
+def camel_pretrained_path() -> Path:
+    """The installed CAMeL NER model's folder, read from camel_data's catalogue without network."""
+    data = camel_data_dir()
+    catalogue = data / "catalogue.json"
+    hint = ("install it on a machine with network with `camel_data -i ner-arabert` and copy "
+            f"{data} here (or set CAMELTOOLS_DATA), or pass a model folder with --camel-model")
+    if not catalogue.exists():
+        raise NERUnavailable(f"CAMeL Tools data is not installed: {catalogue} is missing; {hint}")
+    cat = json.loads(catalogue.read_text(encoding="utf-8"))
+    comp = cat["components"]["NamedEntityRecognition"]
+    path = data / "data" / comp["datasets"][comp["default"]]["path"]
+    if not (path / "config.json").exists():
+        raise NERUnavailable(f"the CAMeL NER model is not installed at {path}; {hint}")
+    return path
+
+
+class CamelRecognizer:
+    """camel-tools' NERecognizer (a BERT token classifier), run on CPU."""
+
+    name = "camel"
+
+    def __init__(self, model_path: Optional[Path] = None, batch_size: int = 32):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder never needs the hub
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = Path(model_path) if model_path else camel_pretrained_path()
+        if not (path / "config.json").exists():
+            raise NERUnavailable(f"no BERT token-classification model at {path} (config.json missing)")
+        try:
+            with _camel_without_catalogue_download():
+                from camel_tools.ner import NERecognizer
+        except ImportError as exc:  # torch or transformers missing
+            raise NERUnavailable(f"camel-tools NER needs torch and transformers: {exc}") from exc
+        self.model = NERecognizer(str(path), use_gpu=False)
+        self.batch_size = batch_size
+
+    def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
+        nonempty = [s for s in sentences if s]
+        tags = iter(self.model.predict(nonempty, batch_size=self.batch_size) if nonempty else [])
+        return [iob_spans(next(tags)) if s else [] for s in sentences]
+
+
+@lru_cache(maxsize=4)
+def recognizer(backend: str = "spacy", model_path: Optional[str] = None) -> Optional[Recognizer]:
+    """The NER backend, loaded once per process; None for 'none'."""
+    if backend == "none":
+        return None
+    if backend == "spacy":
+        return SpacyRecognizer(Path(model_path) if model_path else MODEL_DIR)
+    if backend == "camel":
+        return CamelRecognizer(Path(model_path) if model_path else None)
+    raise ValueError(f"unknown NER backend {backend!r}; choose one of {', '.join(BACKENDS)}")

@@ -1,0 +1,60 @@
+"""Entity rules as a table: sentence -> (type, name, country) expected among the entities."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.run import extract_text
+
+CASES = {
+    "bare المملكة is the kingdom the article names, Saudi Arabia by default": [
+        ("وتسعى المملكة إلى تنويع اقتصادها.", ("GPE", "المملكة", "SA")),
+        ("زار الوزير المغرب أمس، وقال إن المملكة ماضية في مشاريع الطاقة.", ("GPE", "المغرب", "MA")),
+        ("وأعلنت المملكة المتحدة خطة جديدة.", ("GPE", "المملكة المتحدة", "GB")),
+    ],
+    "cities listed after a plural industrial-city noun are clusters": [
+        ('وتدير الهيئة المدن الصناعية "الجبيل وينبع ورأس الخير" بنجاح.', ("CLUSTER", "ينبع", "SA")),
+        ("وتوسعت المصانع في المدن الصناعية الجبيل وينبع.", ("CLUSTER", "الجبيل", "SA")),
+    ],
+    "a quoted name after a cluster kind word needs no industrial marker": [
+        ('وتنتج الشركة في مجمع "بلاسكيم" بالجبيل.', ("CLUSTER", "مجمع بلاسكيم", "SA")),
+    ],
+    "a cluster with and without its kind word is one entity": [
+        ("وتقع مدينة جازان الاقتصادية جنوب المملكة، وتضم جازان الاقتصادية مصفاة كبرى.",
+         ("CLUSTER", "مدينة جازان الاقتصادية", "SA")),
+    ],
+}
+
+NOT_IN = {
+    "evaluative adjectives and purpose clauses end a name": [
+        ("وقالت شركة معادن الضخمة إنها ستوسع إنتاجها.", "شركة معادن الضخمة"),
+        ("ورحبت الشركة بالتعاون مع شركة الجفالي لكي تكون من أوائل المستفيدين.", "شركة الجفالي لكي تكون"),
+    ],
+}
+
+
+def _entities(text):
+    return extract_text(text).entities
+
+
+@pytest.mark.parametrize("text, expected", [c for g in CASES.values() for c in g],
+                         ids=[f"{g}-{i}" for g, cs in CASES.items() for i in range(len(cs))])
+def test_entity(text, expected, monkeypatch):
+    monkeypatch.setenv("KHABAR_NER", "none")  # the rules under test, not the model
+    etype, name, country = expected
+    ents = _entities(text)
+    hits = [e for e in ents if e.type == etype and (e.name == name or name in e.aliases)]
+    assert hits, [(e.type, e.name, e.aliases, e.country) for e in ents]
+    assert hits[0].country == country
+
+
+def test_cluster_aliases_merge(monkeypatch):
+    monkeypatch.setenv("KHABAR_NER", "none")
+    text = CASES["a cluster with and without its kind word is one entity"][0][0]
+    clusters = [e for e in _entities(text) if e.type == "CLUSTER"]
+    assert len(clusters) == 1 and "جازان الاقتصادية" in clusters[0].aliases, clusters
+
+
+@pytest.mark.parametrize("text, name", [c for g in NOT_IN.values() for c in g])
+def test_not_an_entity_name(text, name, monkeypatch):
+    monkeypatch.setenv("KHABAR_NER", "none")
+    assert name not in {a for e in _entities(text) for a in [e.name, *e.aliases]}

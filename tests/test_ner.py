@@ -1,0 +1,140 @@
+"""The statistical NER backends: corpus reading, the shipped spaCy model, the CAMeL adapter offline."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import ner
+from pipeline.ner import CamelRecognizer, NERUnavailable, iob_spans, read_conll, recognizer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("tags, spans", [
+    (["O", "B-PERS", "I-PERS", "O"], [(1, 3, "PERS")]),
+    (["B-LOC", "B-LOC"], [(0, 1, "LOC"), (1, 2, "LOC")]),
+    (["I-ORG", "I-ORG", "O"], [(0, 2, "ORG")]),          # a stray I- opens an entity (conlleval)
+    (["B-ORG", "I-LOC"], [(0, 1, "ORG"), (1, 2, "LOC")]),  # a label change closes it
+    (["O", "O"], []),
+    ([], []),
+])
+def test_iob_spans(tags, spans):
+    assert iob_spans(tags) == spans
+
+
+def test_read_conll_tolerates_bom_crlf_tabs_and_direction_marks(tmp_path):
+    f = tmp_path / "c.txt"
+    f.write_bytes("\ufeff\u200eمحمد\tB-PERS\r\nفي O\r\n\u200f O\r\n\r\nباريس B-LOC\r\n".encode("utf-8"))
+    assert list(read_conll(f)) == [(["محمد", "في"], ["B-PERS", "O"]), (["باريس"], ["B-LOC"])]
+
+
+# -- the shipped spaCy model ---------------------------------------------------
+def test_shipped_model_is_small_and_loads():
+    size = sum(p.stat().st_size for p in ner.MODEL_DIR.rglob("*") if p.is_file())
+    assert size < 12_000_000, f"model is {size / 1e6:.1f} MB"
+    assert recognizer("spacy").nlp.pipe_names[-1] == "ner"
+
+
+@pytest.mark.parametrize("sentence, name, label", [
+    ("وقال الرئيس الفرنسي ايمانويل ماكرون في باريس امس", "ايمانويل ماكرون", "PERS"),
+    ("التقى الرئيس المصري عبد الفتاح السيسي وفدا من رجال الاعمال", "عبد الفتاح السيسي", "PERS"),
+    ("واكد رئيس الوزراء البريطاني بوريس جونسون ان الحكومه ستدعم القطاع", "بوريس جونسون", "PERS"),
+    ("وصل الوفد الى القاهره صباح اليوم", "القاهره", "LOC"),
+])
+def test_shipped_model_tags_clear_names(sentence, name, label):
+    """A statistical model: some word of a clear name carries the right label."""
+    words = sentence.split()
+    spans = recognizer("spacy").predict([words])[0]
+    tagged = {(w, lab) for i, j, lab in spans for w in words[i:j]}
+    assert any((w, label) in tagged for w in name.split()), spans
+
+
+def test_entity_stage_adds_model_mentions_below_rules(monkeypatch):
+    from pipeline.run import extract_text
+
+    text = "وحذرت المنظمة الدولية للهجرة من تفاقم الأزمة، بحسب شركة أرامكو السعودية في فرنسا."
+    monkeypatch.setenv("KHABAR_NER", "none")
+    without = extract_text(text)
+    monkeypatch.setenv("KHABAR_NER", "spacy")
+    with_model = extract_text(text)
+    rules_of = {e.name: e.rule for e in with_model.entities}
+    assert any(r.startswith("model:spacy") for r in rules_of.values()), rules_of
+    # what the rules and gazetteers found is still theirs
+    for e in without.entities:
+        assert rules_of.get(e.name) == e.rule
+    for e in with_model.entities:
+        for m in e.mentions:
+            assert text[m.start:m.end] in e.aliases or text[m.start:m.end] == e.name
+
+
+# -- CAMeL Tools BERT adapter, offline -----------------------------------------
+CAMEL_LABELS = ["B-LOC", "B-ORG", "B-PERS", "B-MISC", "I-LOC", "I-ORG", "I-PERS", "I-MISC", "O"]
+
+
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory):
+    """A 1-layer BERT token classifier whose classifier always says I-PERS (no download):
+    every sentence comes back as one PERS span, which the entity stage keeps (two words or more)."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    d = tmp_path_factory.mktemp("tiny_bert")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "محمد", "في", "باريس", "##ه"]
+    (d / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    cfg = transformers.BertConfig(vocab_size=len(vocab), hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                                  intermediate_size=16, max_position_embeddings=512, num_labels=len(CAMEL_LABELS),
+                                  id2label=dict(enumerate(CAMEL_LABELS)),
+                                  label2id={lab: i for i, lab in enumerate(CAMEL_LABELS)})
+    torch.manual_seed(0)
+    model = transformers.BertForTokenClassification(cfg)
+    with torch.no_grad():
+        model.classifier.weight.zero_()
+        model.classifier.bias.zero_()
+        model.classifier.bias[CAMEL_LABELS.index("I-PERS")] = 10.0
+    model.save_pretrained(d)
+    transformers.BertTokenizer(str(d / "vocab.txt")).save_pretrained(d)
+    return d
+
+
+def test_camel_adapter_runs_a_local_model_without_catalogue(tiny_bert, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "no-camel-data"))
+    rec = CamelRecognizer(tiny_bert)
+    out = rec.predict([["محمد", "في", "باريس"], [], ["محمد"]])
+    assert out == [[(0, 3, "PERS")], [], [(0, 1, "PERS")]]
+    assert not (tmp_path / "no-camel-data" / "catalogue.json").exists()  # nothing was fetched
+
+
+def test_camel_pretrained_without_data_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path))
+    with pytest.raises(NERUnavailable, match="camel_data -i ner-arabert"):
+        ner.camel_pretrained_path()
+    (tmp_path / "catalogue.json").write_text(json.dumps({"components": {"NamedEntityRecognition": {
+        "default": "arabert", "datasets": {"arabert": {"path": "ner/arabert"}}}}}))
+    with pytest.raises(NERUnavailable, match="not installed at"):
+        ner.camel_pretrained_path()
+
+
+def test_cli_camel_backend_missing_data_fails_up_front(tmp_path):
+    env = {**os.environ, "CAMELTOOLS_DATA": str(tmp_path / "none")}
+    art = tmp_path / "a.txt"
+    art.write_text("عنوان\nنص الخبر", encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(art), "-o", str(tmp_path / "out"),
+                        "--ner", "camel", "-q"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert p.returncode == 2
+    assert "--ner camel" in p.stderr and "camel_data" in p.stderr
+
+
+def test_cli_camel_backend_with_a_local_model(tiny_bert, tmp_path):
+    env = {**os.environ, "CAMELTOOLS_DATA": str(tmp_path / "none")}
+    art = tmp_path / "a.txt"
+    art.write_text("عنوان\nزار كوكو لالا امس", encoding="utf-8")  # no name the rules know
+    p = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(art), "-o", str(tmp_path / "out"),
+                        "--ner", "camel", "--ner-model", str(tiny_bert), "-q", "-w", "1"],
+                       capture_output=True, text=True, env=env, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    rec = json.loads((tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert any("model:camel" in e["rule"] for e in rec["entities"]), rec["entities"]

@@ -1,0 +1,95 @@
+"""Subject attribution: who or what a figure is about, as a table of sentences.
+
+Each case is an invented news sentence (not from the dev corpus) with the fact
+type, the figure, and the subject name expected, or None where the figure
+must stay without a subject-phrase from the rule under test.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.run import extract_text
+
+CASES = {
+    "attribute cue: the phrase before بقدرة/بسعة/باستثمارات": [
+        ("وتعتزم الحكومة بناء مزرعة رياح بحرية بقدرة 500 ميغاواط قبالة الساحل.",
+         "energy_capacity", "500000000", "مزرعة رياح بحرية"),
+        ("ووقعت الوزارة اتفاقا لإنشاء محطة تحلية مياه البحر بسعة 300 ميغاواط.",
+         "energy_capacity", "300000000", "محطة تحلية مياه البحر"),
+        ("وأعلنت الهيئة عن منطقة لوجستية متكاملة، باستثمارات تصل إلى 4 مليارات دولار.",
+         "investment", "4000000000", "منطقة لوجستية متكاملة"),
+        ("وتزود الشركة المدينة بكابل بحري بقدرة 2 غيغاواط.",
+         "energy_capacity", "2000000000", "كابل بحري"),
+        ("وقعت الوزارة مذكرة تفاهم مع شركات يابانية باستثمارات تصل إلى 900 مليون دولار.",
+         "investment", "900000000", "شركات يابانية"),
+        ("وسيبدأ تشغيل أول مصنع للبطاريات في المملكة بطاقة إنتاجية تبلغ 10 غيغاواط.",
+         "energy_capacity", "10000000000", "أول مصنع للبطاريات في المملكة"),
+    ],
+    "a figure in brackets glosses the name before it": [
+        ("وتضم المحافظة مزارع رياح في خليج السويس (250 ميغاوات) ووادي النطرون (150 ميغاوات).",
+         "energy_capacity", "250000000", "خليج السويس"),
+        ("وتبني الشركة ستة محطات شمسية ضوئية (PV) بقدرة إجمالية 400 ميغاوات.",
+         "energy_capacity", "400000000", "ستة محطات شمسية ضوئية"),
+    ],
+    "a relative clause hangs on the name before it": [
+        ("وسجلت الاستثمارات ارتفاعا في دول مثل النرويج التي سجلت 5 مليارات دولار من الاستثمارات.",
+         "investment", "5000000000", "النرويج"),
+    ],
+    "share of a sector named in the clause": [
+        ("ثم قطاع الصحة والتعليم بنسبة وصلت إلى 12% من إجمالي التمويل.", "share", "12", "قطاع الصحة والتعليم"),
+    ],
+    "the name after an owner cue (حصة، نسبة)": [
+        ("وفي مدن الجبيل ورأس الخير تبلغ حصة المملكة 15% من سوق الأسمدة العالمي.",
+         "share", "15", "المملكة"),
+    ],
+    "an energy source after a capacity, named definite": [
+        ("وشهد العام تركيب 40 غيغاوات طاقة شمسية في العالم.", "energy_capacity", "40000000000", "الطاقة الشمسية"),
+        ("وشهد العام تركيب 12 غيغاوات طاقة رياح في أوروبا.", "energy_capacity", "12000000000", "طاقة الرياح"),
+    ],
+    "verb-first clause: the phrase after the verb": [
+        ("وشكل التوليد بالفحم حوالي 40 في المئة من إنتاج الكهرباء.", "share", "40", "التوليد"),
+        ("ويمثل القطاع الصناعي 25% من الانبعاثات.", "share", "25", "القطاع الصناعي"),
+    ],
+}
+
+NOT_FROM_RULE = {
+    # a bare anaphor or the measured attribute is never the subject phrase itself
+    "verb-first clause with an anaphor or attribute head": [
+        ("وتبلغ القيمة الإجمالية للمشروعين 2 مليار دولار من الاستثمارات.", "verb_subject"),
+        ("ويوفر المشروع حوالي 2000 وظيفة مباشرة.", "verb_subject"),
+    ],
+    # deals and verbs take بقيمة/بمبلغ: the word before is not what the money is about
+    "value cues that follow deals": [
+        ("وتتوقع الشركة مساهمة بقيمة 90 مليار دولار في الناتج المحلي.", "attribute_cue"),
+        ("وتسهم المجموعات الموقعة بشكل مباشر بمبلغ 362 مليار دولار في الناتج المحلي.", "attribute_cue"),
+        ("ووقعت شركة الكهرباء عقدا طويلا بقدرة 50 ميغاواط.", "attribute_cue"),
+        ("واستقطب المجلس 76 شركة في الشهور التسعة الأولى من هذا العام باستثمارات تبلغ 810 ملايين دولار.",
+         "attribute_cue"),
+    ],
+    "a bracket after a preposition glosses nothing": [
+        ("ارتفع مؤشر السوق بشكل طفيف بـ(0.13%) من قيمته في يوليو.", "bracket_gloss"),
+    ],
+}
+
+
+def _facts(text):
+    return extract_text(text).facts
+
+
+@pytest.mark.parametrize("text, ftype, value, subject",
+                         [c for group in CASES.values() for c in group],
+                         ids=[f"{g}-{i}" for g, cs in CASES.items() for i in range(len(cs))])
+def test_subject(text, ftype, value, subject):
+    facts = [f for f in _facts(text) if f.type == ftype and f.value == Decimal(value)]
+    assert facts, [(f.type, f.value, f.subject.name) for f in _facts(text)]
+    assert facts[0].subject.name == subject, facts[0].rule
+
+
+@pytest.mark.parametrize("text, rule",
+                         [c for group in NOT_FROM_RULE.values() for c in group],
+                         ids=[f"{g}-{i}" for g, cs in NOT_FROM_RULE.items() for i in range(len(cs))])
+def test_rule_does_not_fire(text, rule):
+    for f in _facts(text):
+        assert not f.rule.endswith(f"subject:{rule}"), (f.subject.name, f.rule)
