@@ -9,8 +9,13 @@ figure is comparable to, not identical with, published CAMeL-split scores.
 """
 from __future__ import annotations
 
-import argparse
+import os
 import sys
+
+# bench/numbers.py would shadow the standard library's numbers module (decimal needs it)
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+import argparse  # noqa: E402
 import time
 from collections import Counter
 from pathlib import Path

@@ -11,12 +11,16 @@ the model costs.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
+import sys
+
+# bench/numbers.py would shadow the standard library's numbers module (decimal needs it)
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
 import resource
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path

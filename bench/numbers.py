@@ -1,6 +1,6 @@
 """Throughput and accuracy of the quantity stage on the dev corpus, against Duckling.
 
-    python bench/number_grammar.py [--repeat N]
+    python bench/numbers.py [--repeat N]
 
 Prints Khabar's quantity-stage throughput (characters/s) and, when
 ``pyduckling-native-phihos`` is installed (not a dependency: ``pip install
