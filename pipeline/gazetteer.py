@@ -15,7 +15,7 @@ from typing import Optional
 
 from .data import load_tsv
 from .document import Doc
-from .lexicon import PROCLITICS, PhraseTable, form_tokens, strip_clitic
+from .lexicon import PROCLITICS, PhraseTable, form_tokens
 from .normalize import remove_diacritics
 
 # CLDR territory codes that are organisations, and the world itself.
@@ -139,6 +139,17 @@ def demonyms() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _demonym_forms() -> dict[str, str]:
+    """Every written form of a nationality adjective behind a proclitic (والمصرية، للسعودي) -> ISO code."""
+    out: dict[str, str] = {}
+    for form, code in demonyms().items():
+        for c in ("", "و", "ب", "ل", "لل", "وال"):
+            if len(form) >= 2:
+                out.setdefault(c + form, code)
+    return out
+
+
 def country_mention_counts(doc: Doc) -> Counter:
     """How often each country (by ISO code) is named in the article, or its nationality used."""
     cached = getattr(doc, "_country_counts", None)
@@ -148,12 +159,10 @@ def country_mention_counts(doc: Doc) -> Counter:
     for _, _, _, e in gazetteer().find(doc):
         if e.type == "GPE" and e.country:
             counts[e.country] += 1
-    dem = demonyms()
+    forms = _demonym_forms()
     for t in doc.tokens:
-        if t.kind == "word":
-            for _, rest in strip_clitic(t.key, ("و", "ب", "ل", "لل", "وال")):
-                if rest in dem:
-                    counts[dem[rest]] += 1
-                    break
+        code = forms.get(t.key)
+        if code is not None and t.kind == "word":
+            counts[code] += 1
     doc._country_counts = counts  # type: ignore[attr-defined]
     return counts

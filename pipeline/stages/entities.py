@@ -378,7 +378,15 @@ class EntityFinder:
         r = self.r
         out = []
         code = None
-        for i in range(self.n):
+        # only the tokens where the word occurs at all (one str.find pass over the key)
+        text_key = self.doc.norm.key
+        positions = set()
+        for w in r["kingdom_words"]:
+            at = text_key.find(w[1:])
+            while at >= 0:
+                positions.add(_tok_at_key(self.doc, at))
+                at = text_key.find(w[1:], at + 1)
+        for i in sorted(positions):
             if self.toks[i].kind != "word":
                 continue
             clitic = next((c for c, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "وب", "ول", "لل"), min_rest=4)
@@ -666,6 +674,17 @@ def _listed_cities(doc: Doc, f: "EntityFinder", by_start: dict) -> list[Mention]
                     break
                 k = nxt
     return out
+
+
+def _tok_at_key(doc: Doc, key_pos: int) -> int:
+    """Index of the token holding key offset ``key_pos``."""
+    import bisect
+
+    starts = getattr(doc, "_token_starts", None)
+    if starts is None or len(starts) != len(doc.tokens):
+        starts = [t.start for t in doc.tokens]
+        doc._token_starts = starts  # type: ignore[attr-defined]
+    return max(bisect.bisect_right(starts, key_pos) - 1, 0)
 
 
 def _tok_at(doc: Doc, text_pos: int) -> int:
