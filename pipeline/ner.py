@@ -108,6 +108,7 @@ def _word_classes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=131_072)  # the hot vocabulary; bounded so long runs stay flat
 def word_class(word: str) -> str:
     """A word's gazetteer class, clitics stripped (وبباريس -> L); its shape when it has none.
 
