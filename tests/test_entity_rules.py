@@ -18,6 +18,16 @@ CASES = {
     "a quoted name after a cluster kind word needs no industrial marker": [
         ('وتنتج الشركة في مجمع "بلاسكيم" بالجبيل.', ("CLUSTER", "مجمع بلاسكيم", "SA")),
     ],
+    "an unnamed cluster described by its specialisation": [
+        ("وتشمل الخطة إقامة مدينة صناعية متخصصة في صناعة الأدوية، ومنطقة صناعية للتعبئة والتغليف.",
+         ("CLUSTER", "مدينة صناعية متخصصة في صناعة الأدوية", None)),
+        ("وتشمل الخطة إقامة مدينة صناعية متخصصة في صناعة الأدوية، ومنطقة صناعية للتعبئة والتغليف.",
+         ("CLUSTER", "منطقة صناعية للتعبئة والتغليف", None)),
+    ],
+    "و right after a cluster kind word is a root letter": [
+        ("وتستعد مدينة وعد الشمال للصناعات التعدينية لمشروعات جديدة.",
+         ("CLUSTER", "مدينة وعد الشمال للصناعات التعدينية", None)),
+    ],
     "a cluster with and without its kind word is one entity": [
         ("وتقع مدينة جازان الاقتصادية جنوب المملكة، وتضم جازان الاقتصادية مصفاة كبرى.",
          ("CLUSTER", "مدينة جازان الاقتصادية", "SA")),
@@ -25,6 +35,9 @@ CASES = {
 }
 
 NOT_IN = {
+    "a plain industrial area with no specialisation is no cluster": [
+        ("وتضم المحافظة منطقة صناعية كبيرة.", "منطقة صناعية كبيرة"),
+    ],
     "evaluative adjectives and purpose clauses end a name": [
         ("وقالت شركة معادن الضخمة إنها ستوسع إنتاجها.", "شركة معادن الضخمة"),
         ("ورحبت الشركة بالتعاون مع شركة الجفالي لكي تكون من أوائل المستفيدين.", "شركة الجفالي لكي تكون"),

@@ -81,6 +81,9 @@ def rules() -> dict:
         "trailing_adjectives": {key(w) for w in cfg["trailing_adjectives"]},
         "kingdom_words": {key(w) for w in cfg["kingdom_words"]},
         "place_heads": {key(w) for w in cfg["place_heads"]},
+        "described_heads": {key(w) for w in cfg["described_cluster"]["heads"]},
+        "described_adjectives": {key(w) for w in cfg["described_cluster"]["adjectives"]},
+        "described_openers": {key(w) for w in cfg["described_cluster"]["openers"]},
         "kingdoms": list(cfg["kingdoms"]),
         "default_kingdom": cfg["default_kingdom"],
         "kingdom_continuations": {key(w) for w in cfg["kingdom_continuations"]},
@@ -192,7 +195,8 @@ class EntityFinder:
                         and not any(kk.endswith(mk) for mk in r["cluster_markers"]) \
                         and all(not x.startswith(("ال", "لل", "ل")) for x in self.keys[j:k]):
                     break
-                if kk.startswith("و") and not (kk.startswith("وال") and k > j):
+                # (right after the kind word و is a root letter: مدينة وعد الشمال)
+                if k > j and kk.startswith("و") and not kk.startswith("وال"):
                     # للجبيل وينبع: a place coordinated with a genitive place stays in the name
                     if not (k > j and self.keys[k - 1].startswith("لل") and gazetteer().table.could_start(kk[1:])
                             and gazetteer().table.match(self.keys, k, kk[1:])):
@@ -208,8 +212,9 @@ class EntityFinder:
                         and any(prev.endswith(mk) for mk in r["cluster_markers"]):
                     break
                 # after a genitive (للطاقة) only adjectives continue: للطاقة الشمسية، not … الدين
-                if k > j and any(x.startswith("لل") for x in self.keys[j:k]) and kk.startswith("ال") \
-                        and not kk.endswith(("يه", "ي")):
+                if k > j and any(x.startswith("لل") for x in self.keys[j:k]) and (
+                        kk.startswith("ال") and not kk.endswith(("يه", "ي"))
+                        or kk.startswith("ل") and not kk.startswith("لل")):  # … التعدينية لمشروعات: a purpose
                     break
                 if k > j and kk in r["trailing_adjectives"]:
                     break
@@ -368,6 +373,36 @@ class EntityFinder:
                 i = j
             else:
                 i += 1
+        return out
+
+    # -- described clusters ------------------------------------------------------
+    def described_clusters(self) -> list[Mention]:
+        """مدينة صناعية متخصصة في صناعة الأمصال، منطقة صناعية للتعبئة والتغليف: a cluster named by
+        what it is for."""
+        r = self.r
+        out = []
+        for i in range(self.n - 3):
+            if self.keys[i + 1] not in r["described_adjectives"]:
+                continue
+            clitic = next((c for c, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "وب"), min_rest=3)
+                           if rest in r["described_heads"]), None)
+            if clitic is None:
+                continue
+            j = i + 2
+            if self.keys[j] in r["described_openers"]:
+                j += 1
+                if j < self.n and self.keys[j] == "في":
+                    j += 1
+            elif not self.keys[j].startswith("لل"):
+                continue
+            k = j
+            while k < self.n and k - j < 7 and self.toks[k].kind == "word" and self.keys[k] not in r["stops"] \
+                    and not (k > j and self.gap(k - 1).strip()) and self.keys[k] not in ("التي", "الذي"):
+                k += 1
+            if k == j:
+                continue
+            s_, e_ = self.span(i, k, clitic)
+            out.append(Mention(s_, e_, "CLUSTER", clean_name(self.doc.text[s_:e_]), "described_cluster"))
         return out
 
     # -- المملكة ------------------------------------------------------------------
@@ -721,6 +756,24 @@ def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
     return out
 
 
+def _cluster_country_from_article(doc: Doc) -> None:
+    """A cluster with no country of its own is in the country the article is about, when one
+    country has at least half of the article's country mentions."""
+    from ..gazetteer import country_mention_counts
+
+    if not any(e.type == "CLUSTER" and not e.country for e in doc.entities):
+        return
+    counts = country_mention_counts(doc)
+    if not counts:
+        return
+    code, n = counts.most_common(1)[0]
+    if n * 2 < sum(counts.values()):
+        return
+    for e in doc.entities:
+        if e.type == "CLUSTER" and not e.country:
+            e.country = code
+
+
 def active_recognizer():
     """The NER backend this process runs (KHABAR_NER: spacy, camel or none; KHABAR_NER_MODEL: a folder)."""
     from ..ner import recognizer
@@ -837,7 +890,7 @@ def model_mentions(doc: Doc, f: EntityFinder) -> list[Mention]:
 def entities(doc: Doc) -> Doc:
     """Find and link people, organisations, places, events and clusters."""
     f = EntityFinder(doc)
-    rule_mentions = f.kind_mentions() + f.person_mentions() + f.event_mentions()
+    rule_mentions = f.kind_mentions() + f.person_mentions() + f.event_mentions() + f.described_clusters()
     kingdom = f.kingdom_mentions()
     f.acronym_links(rule_mentions)
     latin = f.latin_mentions()
@@ -850,4 +903,5 @@ def entities(doc: Doc) -> Doc:
     mentions = _resolve_overlaps(_drop_described_orgs(rule_mentions + latin + gaz) + kingdom + model_mentions(doc, f))
     # acronyms that were bound to a name are that name's mentions, not new ORGs
     doc.entities = _link(doc, mentions)
+    _cluster_country_from_article(doc)
     return doc
