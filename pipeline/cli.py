@@ -12,14 +12,14 @@ from . import __version__
 
 
 def _select_ner(args) -> None:
-    """Export the NER choice (workers inherit it) and load it once here, so a missing model fails up front."""
-    from .ner import NERUnavailable, recognizer
+    """Export the NER choice (workers inherit it) and check it here, so a missing model fails up front."""
+    from .ner import NERUnavailable, check
 
     os.environ["KHABAR_NER"] = args.ner
     if args.ner_model:
         os.environ["KHABAR_NER_MODEL"] = str(Path(args.ner_model).resolve())
     try:
-        recognizer(args.ner, os.environ.get("KHABAR_NER_MODEL") or None)
+        check(args.ner, os.environ.get("KHABAR_NER_MODEL") or None)
     except NERUnavailable as e:
         raise ValueError(f"--ner {args.ner}: {e}") from e
 

@@ -245,6 +245,29 @@ class CamelRecognizer:
         return [iob_spans(next(tags)) if s else [] for s in sentences]
 
 
+def check(backend: str = "spacy", model_path: Optional[str] = None) -> None:
+    """Raise NERUnavailable if ``backend`` could not load here, without loading its weights
+    (a parent process that only hands articles to workers stays small)."""
+    if backend == "none":
+        return
+    if backend == "spacy":
+        path = Path(model_path) if model_path else MODEL_DIR
+        if not (path / "config.cfg").exists():
+            raise NERUnavailable(f"no spaCy NER model at {path}; build it with `python scripts/train_ner.py`")
+        return
+    if backend == "camel":
+        path = Path(model_path) if model_path else camel_pretrained_path()
+        if not (path / "config.json").exists():
+            raise NERUnavailable(f"no BERT token-classification model at {path} (config.json missing)")
+        import importlib.util
+
+        missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
+        if missing:
+            raise NERUnavailable(f"camel-tools NER needs {' and '.join(missing)}")
+        return
+    raise ValueError(f"unknown NER backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
 @lru_cache(maxsize=4)
 def recognizer(backend: str = "spacy", model_path: Optional[str] = None) -> Optional[Recognizer]:
     """The NER backend, loaded once per process; None for 'none'."""

@@ -138,3 +138,14 @@ def test_cli_camel_backend_with_a_local_model(tiny_bert, tmp_path):
     assert p.returncode == 0, p.stderr
     rec = json.loads((tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert any("model:camel" in e["rule"] for e in rec["entities"]), rec["entities"]
+
+
+def test_check_names_a_missing_model_without_loading_anything(tmp_path):
+    with pytest.raises(NERUnavailable, match="train_ner.py"):
+        ner.check("spacy", str(tmp_path))
+    with pytest.raises(NERUnavailable, match="config.json"):
+        ner.check("camel", str(tmp_path))
+    ner.check("spacy")  # the shipped model is there
+    ner.check("none")
+    with pytest.raises(ValueError, match="unknown NER backend"):
+        ner.check("flair")
