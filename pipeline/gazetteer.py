@@ -102,6 +102,8 @@ class Gazetteer:
                 i += 1
                 continue
             m = self.table.match_clitic(keys, i, PROCLITICS)
+            if m and m[2].endswith("ك") and m[0] == i + 1 and len(keys[i]) - len(m[2]) < 5:
+                m = None  # كبيرا is not ك + بيرا: كـ before a short one-word name is too often a word's own letter
             if m:
                 end, entry, clitic = m
                 # ال is part of many names (الصين): only cut it when the bare form matched

@@ -28,6 +28,13 @@ CASES = {
         ("وتستعد مدينة وعد الشمال للصناعات التعدينية لمشروعات جديدة.",
          ("CLUSTER", "مدينة وعد الشمال للصناعات التعدينية", None)),
     ],
+    "a quoted name after a reporting cue is a news outlet": [
+        ('وقال المدير التنفيذي لـ"الاقتصادية" إن المشروع سيكتمل.', ("ORG", "الاقتصادية", None)),
+        ('وفقا لصحيفة "الوطن" فإن الهيئة ستعلن النتائج.', ("ORG", "الوطن", None)),
+    ],
+    "a company and its nationality-qualified name are one entity": [
+        ("وقالت أرامكو السعودية إن أرامكو ستوسع إنتاجها.", ("ORG", "أرامكو السعودية", "SA")),
+    ],
     "a cluster with and without its kind word is one entity": [
         ("وتقع مدينة جازان الاقتصادية جنوب المملكة، وتضم جازان الاقتصادية مصفاة كبرى.",
          ("CLUSTER", "مدينة جازان الاقتصادية", "SA")),
@@ -37,6 +44,14 @@ CASES = {
 NOT_IN = {
     "a plain industrial area with no specialisation is no cluster": [
         ("وتضم المحافظة منطقة صناعية كبيرة.", "منطقة صناعية كبيرة"),
+    ],
+    "a kind word with an indefinite adjective or genitive describes, it does not name": [
+        ("وأعلنت الجامعة إنشاء مركز إقليمي للتميز في البحث.", "مركز إقليمي للتميز في البحث"),
+        ("ووقعت الشركات تحالف ثلاثي لتطوير التقنية.", "تحالف ثلاثي"),
+        ("وسيضم المشروع مركز للتعليم البحري.", "مركز للتعليم البحري"),
+    ],
+    "كـ glued to a word is not a clitic before a short place name": [
+        ("وحقق المشروع نجاحا كبيرا في عامه الأول.", "بيرا"),
     ],
     "evaluative adjectives and purpose clauses end a name": [
         ("وقالت شركة معادن الضخمة إنها ستوسع إنتاجها.", "شركة معادن الضخمة"),
@@ -58,6 +73,12 @@ def test_entity(text, expected, monkeypatch):
     hits = [e for e in ents if e.type == etype and (e.name == name or name in e.aliases)]
     assert hits, [(e.type, e.name, e.aliases, e.country) for e in ents]
     assert hits[0].country == country
+
+
+def test_short_form_is_an_alias(monkeypatch):
+    monkeypatch.setenv("KHABAR_NER", "none")
+    orgs = [e for e in _entities("وقالت أرامكو السعودية إن أرامكو ستوسع إنتاجها.") if e.type == "ORG"]
+    assert len(orgs) == 1 and "أرامكو" in orgs[0].aliases, orgs
 
 
 def test_cluster_aliases_merge(monkeypatch):

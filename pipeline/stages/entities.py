@@ -81,6 +81,7 @@ def rules() -> dict:
         "trailing_adjectives": {key(w) for w in cfg["trailing_adjectives"]},
         "kingdom_words": {key(w) for w in cfg["kingdom_words"]},
         "place_heads": {key(w) for w in cfg["place_heads"]},
+        "outlet_cues": {key(w) for w in cfg["outlet_cues"]},
         "described_heads": {key(w) for w in cfg["described_cluster"]["heads"]},
         "described_adjectives": {key(w) for w in cfg["described_cluster"]["adjectives"]},
         "described_openers": {key(w) for w in cfg["described_cluster"]["openers"]},
@@ -245,6 +246,11 @@ class EntityFinder:
         content = [k for k in self.keys[j:parts_end] if k not in QUOTES_OPEN | QUOTES_CLOSE]
         if not content or (content[0] in r["generic"] and not latin_span and not quoted):
             return None  # منطقة صناعية رئيسية، مبادرة تابعة ل...: a description, not a name
+        if kind != "CLUSTER" and not latin_span and not quoted and not kind_word.startswith("ال") and (
+                content[0].startswith("لل")
+                or (content[0].endswith(("ي", "يه")) and not content[0].startswith("ال")
+                    and content[0] not in r["person_names"] and not gazetteer().table.could_start(content[0]))):
+            return None  # مركز إقليمي للتميز، تحالف ثلاثي، مركز للتعليم البحري: what it is, not its name
         if not latin_span and not quoted and len(content) == 1 and content[0].startswith("ال") and kind_word.startswith("ال"):
             return None  # الشركة السعودية: a reference, not a name
         if kind_word.startswith("ال") and not quoted and not latin_span:
@@ -373,6 +379,22 @@ class EntityFinder:
                 i = j
             else:
                 i += 1
+        return out
+
+    # -- news outlets ------------------------------------------------------------
+    def outlet_mentions(self) -> list[Mention]:
+        """قال لـ"الاقتصادية"، وفقا لصحيفة "الوطن": a quoted name after a reporting cue is an outlet."""
+        out = []
+        for i in range(1, self.n - 2):
+            if self.keys[i] not in QUOTES_OPEN or self.keys[i - 1] not in self.r["outlet_cues"]:
+                continue
+            j = i + 1
+            while j < self.n and j - i <= 3 and self.toks[j].kind in ("word", "latin"):
+                j += 1
+            if j == i + 1 or j >= self.n or self.keys[j] not in QUOTES_CLOSE or j - i > 3:
+                continue
+            s_, e_ = self.span(i + 1, j)
+            out.append(Mention(s_, e_, "ORG", clean_name(self.doc.text[s_:e_]), "outlet"))
         return out
 
     # -- described clusters ------------------------------------------------------
@@ -514,6 +536,16 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+def _short_form_of(short: str, rest: str) -> bool:
+    """Is ``short`` the short form of ``short + ' ' + rest``?"""
+    from ..gazetteer import demonyms
+
+    first = rest.split()[0] if rest else ""
+    if len(short.split()) >= 2 and first.startswith("ل"):
+        return True  # الهيئة الملكية / الهيئة الملكية للجبيل وينبع
+    return len(rest.split()) == 1 and first in demonyms()  # أرامكو / أرامكو السعودية
+
+
 def _occurrences(text: str, word: str):
     """Key offsets where ``word`` stands as a whole word, possibly after a proclitic."""
     start = text.find(word)
@@ -576,13 +608,14 @@ def _link(doc: Doc, mentions: list[Mention]):
     for g in orgs:
         names_g = {name_key(a) for a in groups[g]["aliases"]}
         short = min(names_g, key=len)
-        if len(short.split()) < 2 or not groups[g]["mentions"]:
+        if not groups[g]["mentions"]:
             continue
         for h in orgs:
             if h == g or not groups[h]["mentions"]:
                 continue
-            # only when the longer name goes on with a genitive (للجبيل), not an ordinal (الثانية)
-            if any(n.startswith(short + " ") and n[len(short) + 1:].startswith("ل")
+            # only when the longer name goes on with a genitive (للجبيل) or a nationality
+            # (أرامكو السعودية), not with an ordinal (الثانية)
+            if any(n.startswith(short + " ") and _short_form_of(short, n[len(short) + 1:])
                    for n in (name_key(a) for a in groups[h]["aliases"])):
                 grp, into = groups[g], groups[h]
                 for a in grp["aliases"]:
@@ -890,7 +923,8 @@ def model_mentions(doc: Doc, f: EntityFinder) -> list[Mention]:
 def entities(doc: Doc) -> Doc:
     """Find and link people, organisations, places, events and clusters."""
     f = EntityFinder(doc)
-    rule_mentions = f.kind_mentions() + f.person_mentions() + f.event_mentions() + f.described_clusters()
+    rule_mentions = (f.kind_mentions() + f.person_mentions() + f.event_mentions() + f.described_clusters()
+                     + f.outlet_mentions())
     kingdom = f.kingdom_mentions()
     f.acronym_links(rule_mentions)
     latin = f.latin_mentions()

@@ -397,7 +397,9 @@ def is_source(ctx: Ctx, x, qa: int) -> bool:
     from .entities import rules as entity_rules
 
     cues = entity_rules()["attribution_cues"]
-    a, b, _ = x
+    a, b, ent = x
+    if "outlet" in (getattr(ent, "rule", "") or ""):
+        return True  # a newspaper that reported the figure
     for k in ctx.keys[max(0, a - 2):a]:
         if any(r in cues for _, r in strip_clitic(k, ("و", "ف", "ل", "ب"), min_rest=2)):
             return True
