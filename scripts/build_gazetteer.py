@@ -1,4 +1,4 @@
-"""Rebuild pipeline/data/ar/cities.tsv and orgs_anergazet.tsv from ../shared/gazetteers.
+"""Rebuild pipeline/data/ar/cities.tsv, orgs_anergazet.tsv and person_names.tsv from ../shared.
 
 Run from the repo root: python scripts/build_gazetteer.py [SHARED_DIR]
 The output is committed (a fresh clone has no ../shared); attribution is in
@@ -59,6 +59,44 @@ def anercorp_counts(shared: Path, tag: str):
     return tagged, other
 
 
+# Titles that stand right before a first name in news (الأمير فيصل، المهندس خالد ...).
+# (Not العميد, الفريق: in sports pages they are a club's nickname and "the team".)
+TITLES = ["الأمير", "الأميرة", "الشيخ", "الشيخة", "الدكتور", "الدكتورة", "المهندس", "المهندسة", "الأستاذ",
+          "الأستاذة", "السيد", "السيدة", "اللواء", "العقيد", "المستشار", "معالي", "سمو", "د."]
+
+
+# Role and event nouns that also follow a title (الأمير ولي العهد، الدكتور وزير الصحة).
+NOT_FIRST_NAMES = {"وزير", "محافظ", "امير", "ولي", "نائب", "رئيس", "مدير", "امانات", "حادثه", "ساعد", "فخر",
+                   "عمر"}  # عمر is a name and, far more often, "the age of"
+
+
+def title_names(shared: Path, min_count: int = 3, min_share: float = 0.02) -> set[str]:
+    """First names read off the bulk news: words that follow a title and are followed by
+    another word, kept when at least ``min_share`` of all their uses are after a title
+    (فهد or سطام are in no ANERcorp-derived list)."""
+    import json
+    import zipfile
+    from collections import Counter
+
+    from pipeline.normalize import key
+
+    titles = {key(t) for t in TITLES}
+    after, total = Counter(), Counter()
+    for zp in sorted((shared / "bulk/saudinewsnet").glob("*.zip")):
+        with zipfile.ZipFile(zp) as z:
+            for name in z.namelist():
+                for art in json.loads(z.read(name)):
+                    words = [key(w) for w in art.get("content", "").split()]
+                    total.update(words)
+                    for a, b, c in zip(words, words[1:], words[2:]):
+                        # title + name + بن/family name: الأمير فيصل بن سلمان، المهندس خالد الفالح
+                        if a in titles and b.isalpha() and len(b) >= 3 and not b.startswith("ال") \
+                                and (c == "بن" or c.startswith("ال") and len(c) >= 5):
+                            after[b] += 1
+    return {w for w, n in after.items() if n >= min_count and n >= min_share * total[w]
+            and not w.startswith(("بال", "بم", "وال", "لل")) and w not in NOT_FIRST_NAMES}
+
+
 def person_names(shared: Path) -> list[str]:
     from collections import Counter
 
@@ -73,6 +111,7 @@ def person_names(shared: Path) -> list[str]:
     for k, n in as_pers.items():
         if n >= other[k] and len(k) >= 3 and k.isalpha():
             names.add(k)
+    names |= title_names(shared)
     return sorted(names)
 
 
@@ -123,7 +162,8 @@ def main(shared: Path) -> None:
     persons = person_names(shared)
     with open(out_dir / "person_names.tsv", "w", encoding="utf-8") as f:
         f.write("# Tokens of person names: ANERGazet PERS list and the PERS tokens of ANERcorp's\n")
-        f.write("# train part, kept when the corpus tags them PERS at least as often as anything else.\n")
+        f.write("# train part, kept when the corpus tags them PERS at least as often as anything else,\n")
+        f.write("# and first names read off SaudiNewsNet after titles (see title_names).\n")
         f.write("name\n")
         for name in persons:
             f.write(name + "\n")
