@@ -31,6 +31,10 @@ CASES = {
     "a quoted name after a reporting cue is a news outlet": [
         ('وقال المدير التنفيذي لـ"الاقتصادية" إن المشروع سيكتمل.', ("ORG", "الاقتصادية", None)),
         ('وفقا لصحيفة "الوطن" فإن الهيئة ستعلن النتائج.', ("ORG", "الوطن", None)),
+        ("دبي، الإمارات العربية المتحدة (CNN)-- استحوذت شركة إيني الإيطالية على حصة.", ("ORG", "CNN", None)),
+    ],
+    "a foreign name in -ي after a kind word is still a name": [
+        ("استحوذت شركة إيني الإيطالية على حصة في الحقل.", ("ORG", "شركة إيني", None)),
     ],
     "a company and its nationality-qualified name are one entity": [
         ("وقالت أرامكو السعودية إن أرامكو ستوسع إنتاجها.", ("ORG", "أرامكو السعودية", "SA")),
@@ -47,7 +51,7 @@ NOT_IN = {
     ],
     "a kind word with an indefinite adjective or genitive describes, it does not name": [
         ("وأعلنت الجامعة إنشاء مركز إقليمي للتميز في البحث.", "مركز إقليمي للتميز في البحث"),
-        ("ووقعت الشركات تحالف ثلاثي لتطوير التقنية.", "تحالف ثلاثي"),
+        ("ووقعت الشركات تحالف تقني صناعي لتطوير التقنية.", "تحالف تقني صناعي"),
         ("وسيضم المشروع مركز للتعليم البحري.", "مركز للتعليم البحري"),
     ],
     "كـ glued to a word is not a clitic before a short place name": [

@@ -246,11 +246,14 @@ class EntityFinder:
         content = [k for k in self.keys[j:parts_end] if k not in QUOTES_OPEN | QUOTES_CLOSE]
         if not content or (content[0] in r["generic"] and not latin_span and not quoted):
             return None  # منطقة صناعية رئيسية، مبادرة تابعة ل...: a description, not a name
+        nisba = [k.endswith(("ي", "يه")) and not k.startswith("ال") for k in content]
         if kind != "CLUSTER" and not latin_span and not quoted and not kind_word.startswith("ال") and (
                 content[0].startswith("لل")
-                or (content[0].endswith(("ي", "يه")) and not content[0].startswith("ال")
+                or (nisba[0] and len(content) > 1 and (nisba[1] or content[1].startswith("ل"))
                     and content[0] not in r["person_names"] and not gazetteer().table.could_start(content[0]))):
-            return None  # مركز إقليمي للتميز، تحالف ثلاثي، مركز للتعليم البحري: what it is, not its name
+            # مركز إقليمي للتميز، تحالف تقني صناعي، مركز للتعليم البحري: what it is, not its name
+            # (a lone word in -ي may be a foreign name: شركة إيني)
+            return None
         if not latin_span and not quoted and len(content) == 1 and content[0].startswith("ال") and kind_word.startswith("ال"):
             return None  # الشركة السعودية: a reference, not a name
         if kind_word.startswith("ال") and not quoted and not latin_span:
@@ -383,8 +386,14 @@ class EntityFinder:
 
     # -- news outlets ------------------------------------------------------------
     def outlet_mentions(self) -> list[Mention]:
-        """قال لـ"الاقتصادية"، وفقا لصحيفة "الوطن": a quoted name after a reporting cue is an outlet."""
+        """قال لـ"الاقتصادية"، وفقا لصحيفة "الوطن": a quoted name after a reporting cue is an outlet;
+        so is the dateline's bracketed Latin name: دبي، الإمارات (CNN)- ..."""
         out = []
+        for i in range(1, self.n - 2):
+            if self.keys[i] == "(" and self.toks[i + 1].kind == "latin" and self.keys[i + 2] == ")" \
+                    and i + 3 < self.n and self.keys[i + 3] in ("-", "–", "—"):
+                s_, e_ = self.span(i + 1, i + 2)
+                out.append(Mention(s_, e_, "ORG", clean_name(self.doc.text[s_:e_]), "outlet"))
         for i in range(1, self.n - 2):
             if self.keys[i] not in QUOTES_OPEN or self.keys[i - 1] not in self.r["outlet_cues"]:
                 continue

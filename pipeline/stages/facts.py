@@ -411,9 +411,45 @@ SKIP_AT_CLAUSE_START = {"و", "ف", "كانت", "كان", "وكانت", "وكا�
                         "كما", "اما", "واما", "ثم", "لكن", "ولكن", "اذ", "فقد", "لقد"}
 
 
+COMPLEMENTIZERS = {"ان", "وان", "بان", "لان"}
+
+
+def _after_complementizer(ctx: Ctx, ca: int, qa: int) -> int:
+    """Where the reported clause starts: after the last إن/أن before the figure (قال إن ...)."""
+    for i in range(qa - 1, ca - 1, -1):
+        if ctx.keys[i] in COMPLEMENTIZERS:
+            return i + 1
+    return ca
+
+
+def _subject_before_verb(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
+    """المصارف الخاصة تموّل 70٪: a definite phrase, an imperfect verb, the figure."""
+    keys, toks = ctx.keys, ctx.doc.tokens
+    v = qa - 1
+    if v <= ca or toks[v].kind != "word" or not _looks_like_verb(keys[v]):
+        return None
+    start = v
+    while start > ca and v - start < 4 and toks[start - 1].kind == "word" and _definite(keys[start - 1]):
+        start -= 1
+    if start == v or keys[start] in tables()["not_subject_heads"] or keys[start].endswith(("يه", "ي")):
+        return None
+    # صناعة الشحن البحري: the indefinite head of a construct belongs to the phrase
+    h = start - 1
+    if h >= ca and toks[h].kind == "word" and not _definite(keys[h]) and not _looks_like_verb(keys[h]) \
+            and keys[h] not in SKIP_AT_CLAUSE_START and keys[h] not in COMPLEMENTIZERS \
+            and keys[h] not in tables()["attr_stops"] and len(keys[h]) > 2:
+        start = h
+    s, e = ctx.doc.text_span(start, v)
+    return ctx.doc.text[s:e]
+
+
 def clause_subject_phrase(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
-    """كانت المصارف الخاصة تموّل 70٪، صناعة الشحن البحري تنقل 90٪: the noun phrase opening the clause."""
-    i = ca
+    """كانت المصارف الخاصة تموّل 70٪، صناعة الشحن البحري تنقل 90٪: the noun phrase opening the clause,
+    or the definite phrase right before the verb that governs the figure."""
+    adjacent = _subject_before_verb(ctx, ca, qa)
+    if adjacent:
+        return adjacent
+    i = _after_complementizer(ctx, ca, qa)
     while i < qa and ctx.keys[i] in SKIP_AT_CLAUSE_START:
         i += 1
     if i >= qa or ctx.doc.tokens[i].kind != "word":
@@ -439,7 +475,7 @@ def verb_subject_phrase(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
     """بينما شكل التوليد عبر الغاز الطبيعي 75٪: a verb-first clause, the definite phrase after the verb."""
     t = tables()
     keys, toks = ctx.keys, ctx.doc.tokens
-    i = ca
+    i = _after_complementizer(ctx, ca, qa)
     while i < qa and keys[i] in SKIP_AT_CLAUSE_START:
         i += 1
     if i + 1 >= qa or toks[i].kind != "word":
