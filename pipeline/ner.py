@@ -164,15 +164,18 @@ class SpacyRecognizer:
     def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
         from spacy.tokens import Doc
 
-        docs = (Doc(self.nlp.vocab, words=s) for s in sentences if s)
-        out_iter = iter(self.nlp.pipe(docs, batch_size=64))
         out = []
-        for s in sentences:
-            if not s:
-                out.append([])
-                continue
-            d = next(out_iter)
-            out.append([(e.start, e.end, e.label_) for e in d.ents])
+        # a memory zone frees the strings and lexemes these words add to the vocab when it
+        # closes; without it a worker grows with every new word of a long run
+        with self.nlp.memory_zone():
+            docs = (Doc(self.nlp.vocab, words=s) for s in sentences if s)
+            out_iter = iter(self.nlp.pipe(docs, batch_size=64))
+            for s in sentences:
+                if not s:
+                    out.append([])
+                    continue
+                d = next(out_iter)
+                out.append([(e.start, e.end, str(e.label_)) for e in d.ents])
         return out
 
 
