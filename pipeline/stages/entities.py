@@ -428,8 +428,9 @@ class EntityFinder:
                 continue
             k = j
             while k < self.n and k - j < 7 and self.toks[k].kind == "word" and self.keys[k] not in r["stops"] \
-                    and not (k > j and self.gap(k - 1).strip()) and self.keys[k] not in ("التي", "الذي"):
-                k += 1
+                    and not (k > j and self.gap(k - 1).strip()) and self.keys[k] not in DESCRIPTION_ENDS \
+                    and not (self.keys[k].startswith("و") and self.keys[k][1:] in r["described_heads"]):
+                k += 1  # (ومدينة starts the next one; به، فيها refer back)
             if k == j:
                 continue
             s_, e_ = self.span(i, k, clitic)
@@ -723,6 +724,7 @@ def industrial_cities(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[M
     return out
 
 
+DESCRIPTION_ENDS = {"التي", "الذي", "به", "بها", "فيه", "فيها", "له", "لها", "بمسمي", "وليست", "وليس"}
 PLURAL_CLUSTER_NOUNS = {"المدن", "مدن", "المناطق", "مناطق", "والمدن", "بالمدن", "للمدن"}
 PLURAL_CLUSTER_ADJ = {"الصناعيه", "الاقتصاديه", "صناعيه", "اقتصاديه"}
 
