@@ -184,3 +184,17 @@ def test_a_code_change_invalidates_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "__version__", "9.9.9")
     again = run_batch([str(src)], tmp_path / "out", workers=1)
     assert again.processed == 3 and again.skipped == 0
+
+
+def test_output_does_not_depend_on_string_hash_order(tmp_path):
+    """Set iteration order changes with PYTHONHASHSEED between processes; records must not."""
+    root = Path(__file__).resolve().parent.parent
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        r = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(root / "corpus" / "dev"), "-o", str(out),
+                            "-w", "1", "-q"], cwd=root, env=env)
+        assert r.returncode == 0
+        outs.append((out / "articles.jsonl").read_bytes())
+    assert outs[0] == outs[1]

@@ -89,6 +89,15 @@ def test_short_form_is_an_alias(monkeypatch):
     assert len(orgs) == 1 and "أرامكو" in orgs[0].aliases, orgs
 
 
+def test_listed_city_is_the_cluster_named_after_it(monkeypatch):
+    monkeypatch.setenv("KHABAR_NER", "none")
+    text = ("وتدير الهيئة مدينة جازان الاقتصادية منذ سنوات.\n"
+            "وتعمل المدن الصناعية الجبيل وينبع وجازان على جذب الاستثمارات.")
+    clusters = [e for e in _entities(text) if e.type == "CLUSTER"]
+    jazan = [e for e in clusters if "جازان" in e.aliases]
+    assert len(jazan) == 1 and jazan[0].name == "مدينة جازان الاقتصادية", clusters
+
+
 def test_cluster_aliases_merge(monkeypatch):
     monkeypatch.setenv("KHABAR_NER", "none")
     text = CASES["a cluster with and without its kind word is one entity"][0][0]

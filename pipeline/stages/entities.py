@@ -580,10 +580,9 @@ def _link(doc: Doc, mentions: list[Mention]):
     by_key: dict[str, int] = {}
 
     def find_group(keys: set[str]) -> Optional[int]:
-        for k in keys:
-            if k in by_key:
-                return by_key[k]
-        return None
+        # the earliest group any key points to: set order varies between processes
+        found = [by_key[k] for k in keys if k in by_key]
+        return min(found) if found else None
 
     for m in mentions:
         names = [m.name] + m.aliases
@@ -591,11 +590,18 @@ def _link(doc: Doc, mentions: list[Mention]):
         if m.type == "GPE" and m.level == "country" and m.country:
             keys.add(f"country:{m.country}")  # السعودية and المملكة العربية السعودية are one referent
         if m.type == "CLUSTER":
-            # مدينة جازان الاقتصادية and جازان الاقتصادية are one referent
+            # مدينة جازان الاقتصادية and جازان الاقتصادية are one referent, and so is جازان
+            # when a list of industrial cities names it
             for n in names:
                 words = name_key(n).split()
                 if len(words) > 2 and key(words[0]) in CLUSTER_KINDS:
                     keys.add(" ".join(words[1:]))
+                    if len(words) == 3 and words[2] in INDUSTRIAL_ADJ | {"الصناعيه", "الاقتصاديه"}:
+                        keys.add("cluster_core:" + words[1])
+                elif len(words) == 2 and words[1] in {"الصناعيه", "الاقتصاديه"}:
+                    keys.add("cluster_core:" + words[0])
+            if m.rule in ("listed_industrial_city", "industrial_city") and len(name_key(m.name).split()) == 1:
+                keys.add("cluster_core:" + name_key(m.name))
         g = find_group(keys)
         if g is None:
             groups.append({"mentions": [], "aliases": [], "types": [], "country": None, "region": None, "rules": []})
@@ -617,7 +623,7 @@ def _link(doc: Doc, mentions: list[Mention]):
     orgs = [g for g, grp in enumerate(groups) if grp["types"][0] == "ORG"]
     for g in orgs:
         names_g = {name_key(a) for a in groups[g]["aliases"]}
-        short = min(names_g, key=len)
+        short = min(names_g, key=lambda n: (len(n), n))
         if not groups[g]["mentions"]:
             continue
         for h in orgs:
