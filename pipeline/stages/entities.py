@@ -773,14 +773,10 @@ def _tok_at_key(doc: Doc, key_pos: int) -> int:
 
 
 def _tok_at(doc: Doc, text_pos: int) -> int:
+    """Index of the token holding text offset ``text_pos``."""
     import bisect
 
-    kpos = bisect.bisect_left(doc.norm.to_text, text_pos)
-    starts = getattr(doc, "_token_starts", None)
-    if starts is None or len(starts) != len(doc.tokens):
-        starts = [t.start for t in doc.tokens]
-        doc._token_starts = starts  # type: ignore[attr-defined]
-    return max(bisect.bisect_right(starts, kpos) - 1, 0)
+    return _tok_at_key(doc, bisect.bisect_left(doc.norm.to_text, text_pos))
 
 
 def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
