@@ -148,6 +148,14 @@ def _register_callbacks() -> None:
 
 
 # -- spaCy ------------------------------------------------------------------
+def _spacy_model_dir(path=None) -> Path:
+    """The spaCy model folder to load, or NERUnavailable saying how to build it."""
+    path = Path(path) if path else MODEL_DIR
+    if not (path / "config.cfg").exists():
+        raise NERUnavailable(f"no spaCy NER model at {path}; build it with `python scripts/train_ner.py`")
+    return path
+
+
 class SpacyRecognizer:
     """The model trained by scripts/train_ner.py, shipped in pipeline/data/ner."""
 
@@ -156,8 +164,7 @@ class SpacyRecognizer:
     def __init__(self, path: Path = MODEL_DIR):
         import spacy
 
-        if not (Path(path) / "config.cfg").exists():
-            raise NERUnavailable(f"no spaCy NER model at {path}; build it with `python scripts/train_ner.py`")
+        path = _spacy_model_dir(path)
         _register_callbacks()
         self.nlp = spacy.load(path)
 
@@ -223,6 +230,14 @@ def camel_pretrained_path() -> Path:
     return path
 
 
+def _camel_model_dir(path=None) -> Path:
+    """The BERT token-classifier folder to load (the installed CAMeL model by default)."""
+    path = Path(path) if path else camel_pretrained_path()
+    if not (path / "config.json").exists():
+        raise NERUnavailable(f"no BERT token-classification model at {path} (config.json missing)")
+    return path
+
+
 class CamelRecognizer:
     """camel-tools' NERecognizer (a BERT token classifier), run on CPU."""
 
@@ -231,9 +246,7 @@ class CamelRecognizer:
     def __init__(self, model_path: Optional[Path] = None, batch_size: int = 32):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder never needs the hub
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        path = Path(model_path) if model_path else camel_pretrained_path()
-        if not (path / "config.json").exists():
-            raise NERUnavailable(f"no BERT token-classification model at {path} (config.json missing)")
+        path = _camel_model_dir(model_path)
         try:
             with _camel_without_catalogue_download():
                 from camel_tools.ner import NERecognizer
@@ -254,14 +267,10 @@ def check(backend: str = "spacy", model_path: Optional[str] = None) -> None:
     if backend == "none":
         return
     if backend == "spacy":
-        path = Path(model_path) if model_path else MODEL_DIR
-        if not (path / "config.cfg").exists():
-            raise NERUnavailable(f"no spaCy NER model at {path}; build it with `python scripts/train_ner.py`")
+        _spacy_model_dir(model_path)
         return
     if backend == "camel":
-        path = Path(model_path) if model_path else camel_pretrained_path()
-        if not (path / "config.json").exists():
-            raise NERUnavailable(f"no BERT token-classification model at {path} (config.json missing)")
+        _camel_model_dir(model_path)
         import importlib.util
 
         missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]

@@ -121,7 +121,7 @@ def suite_conventions(text: str, qs: list[Quantity]) -> list[Quantity]:
     blocked = [(m.start(), m.end()) for m in NOT_NUMBERS_RE.finditer(flat)]
     blocked += [(m.start(), m.end()) for m in t["dates"].finditer(flat)]
     qs = [q for q in qs if not any(a <= q.start < b for a, b in blocked)]
-    qs = [_reading(text, q) for q in qs]
+    qs = [_reading(text, flat, q) for q in qs]
     out: list[Quantity] = []
     i = 0
     while i < len(qs):
@@ -162,7 +162,7 @@ def suite_conventions(text: str, qs: list[Quantity]) -> list[Quantity]:
     return _fraction_words(text, flat, out)
 
 
-def _reading(text: str, q: Quantity) -> Quantity:
+def _reading(text: str, flat_text: str, q: Quantity) -> Quantity:
     """One quantity read by suite conventions, before bounds and ranges are joined."""
     t = _suite_tables()
     if q.unit == "count" and q.counted and _flat(q.counted).lstrip("و") in t["comparison_heads"]:
@@ -172,7 +172,7 @@ def _reading(text: str, q: Quantity) -> Quantity:
     flat = _flat(q.text)
     # نصف = 0.5: a fraction word is a number, not a percentage (الربع alone is a noun)
     if q.rule.startswith("fraction_share") and q.unit == "percent" and (
-            q.approximate or not flat.startswith("ال") or _comparison_before(_flat(text), q.start, q.end)):
+            q.approximate or not flat.startswith("ال") or _comparison_before(flat_text, q.start, q.end)):
         return _copy(q, text, value=q.value / 100, unit="number")
     words = flat.split()
     # خمسة أثمان = 5/8
