@@ -73,7 +73,8 @@ def rules() -> dict:
         "person_names": _person_names(),
         "facility_kinds": {key(w) for w in cfg["facility_kinds"]},
         "kind_forms": with_clitics({key(k) for k in cfg["kinds"]}, ("و", "ب", "ل", "ف", "ك", "وب", "ول")),
-        "facility_forms": with_clitics({key(w) for w in cfg["facility_kinds"]} | {"ال" + key(w) for w in cfg["facility_kinds"]},
+        "facility_forms": with_clitics({key(w) for w in cfg["facility_kinds"]} | {"ال" + key(w) for w in cfg["facility_kinds"]}
+                                       | {key(w) + "ا" for w in cfg["facility_kinds"]},  # مشروعا لإنتاج ...
                                        ("و", "ب", "ل", "ف", "وب", "ول", "ال", "وال", "بال", "لل")),
         "verbs": {key(w) for w in cfg["name_ending_verbs"]},
         "facility_generic": {key(w) for w in cfg["facility_generic_words"]},
@@ -789,7 +790,15 @@ def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
         if f.keys[i] not in forms:
             continue
         for clitic, rest in strip_clitic(f.keys[i], ("و", "ب", "ل", "ف", "وب", "ول", "ال", "وال", "بال", "لل")):
+            if rest not in kinds and rest.endswith("ا") and rest[:-1] in kinds:
+                # the accusative names a facility (تدرس مشروعا لإنتاج ...), but after a number
+                # it is the counted noun (23 مشروعا، 80 مشروعا صناعيا)
+                if i > 0 and (f.toks[i - 1].kind == "num" or f.keys[i - 1] == ")"):
+                    break
+                rest = rest[:-1]
             if rest in kinds:
+                if clitic.endswith(("ال", "لل")) and not (i + 1 < f.n and f.keys[i + 1] in QUOTES_OPEN):
+                    break  # المشروع، المحطة الجديدة: refers back to a facility named before
                 m = f.name_after(i, clitic, rest, "ORG", False)
                 # محطة طاقة شمسية: a description, not a named facility
                 if m and not (m.aliases or any(key(w) not in f.r["facility_generic"] for w in m.name.split()[1:])):

@@ -153,7 +153,7 @@ def _build_ctx(doc: Doc) -> Ctx:
         a, b = tok_range(s, e)
         if not any(x[0] <= a and b <= x[1] for x in ent_at):
             ent_at.append((a, b, Phrase(name)))
-    ent_at.sort(key=lambda x: x[0])
+    ent_at = sorted(ent_at + facility_anaphors(doc, keys, line_of, ent_at), key=lambda x: x[0])
     ctx = Ctx(doc, keys, sent_of, line_of, q_tok, ent_at, [])
     ctx.sections = find_sections(ctx)
     return ctx
@@ -178,6 +178,79 @@ def kind_anaphors(keys: list[str], ent_at: list) -> list:
             if rest.startswith("ال") and rest[2:] in kinds:
                 kind = rest[2:]
                 prior = [e for a, _, e in ent_at if a < i and first_word[id(e)] == kind]
+                if prior:
+                    out.append((i, i + 1, prior[-1]))
+                break
+    return out
+
+
+def described_facilities(doc: Doc, keys: list[str], kinds: set) -> list:
+    """أول محطة طاقة شمسية مستقلة في المملكة، مشروعا لإنتاج صفائح الحديد: an indefinite facility
+    noun and the words that describe it, up to a clause break, a verb or a relative pronoun."""
+    t = tables()
+    toks = doc.tokens
+    n = len(keys)
+    out = []
+    for h, k in enumerate(keys):
+        if h + 1 >= n or toks[h].kind != "word":
+            continue
+        rest = k[1:] if k[:1] in ("و", "ل", "ب", "ف") and k[1:] in kinds else k
+        if rest not in kinds and not (rest.endswith("ا") and rest[:-1] in kinds):
+            continue
+        if h > 0 and (toks[h - 1].kind == "num" or keys[h - 1] == ")"):
+            continue  # 23 مشروعا: a counted noun
+        j = h + 1
+        while j < n and j - h <= 6 and toks[j].kind == "word":
+            kj = keys[j]
+            if kj in ("التي", "الذي", "الذين") or kj.startswith("و") and j > h + 1 or _looks_like_verb(kj) \
+                    or kj.startswith("ب") and len(kj) > 3 and kj not in t["attr_b_nouns"] \
+                    and not kj.endswith(("ي", "يه")) \
+                    or (kj in t["attr_stops"] and not (kj == "في" and j + 1 < n and keys[j + 1] in t["attr_places"])):
+                break
+            j += 1
+        if j == h + 1:
+            continue
+        start = h - 1 if h > 0 and keys[h - 1] in ("اول", "ثاني", "اكبر", "اضخم") else h
+        s, e = doc.text_span(start, j)
+        out.append((start, j, Phrase(doc.text[s:e].lstrip("وبلف") if start == h and rest != k else doc.text[s:e])))
+    return out
+
+
+def facility_anaphors(doc: Doc, keys: list[str], line_of: list[int], ent_at: list) -> list:
+    """المشروع، المحطة: a definite facility noun names the facility of that kind named or
+    described last, in its own paragraph or the one before (ويوفر المشروع 2000 وظيفة after
+    مشروع لصناعة السفن)."""
+    from .entities import rules as entity_rules
+
+    kinds = entity_rules()["facility_kinds"]
+    phrases = sorted([(a, b, x) for a, b, x in ent_at if isinstance(x, Phrase)]
+                     + described_facilities(doc, keys, kinds), key=lambda x: x[0])
+    # the fuller description wins over the name inside it (أول محطة رياح بحرية في المملكة)
+    phrases = [p for p in phrases if not any(q[0] <= p[0] and p[1] <= q[1] and q[1] - q[0] > p[1] - p[0]
+                                             for q in phrases)]
+    if not phrases:
+        return []
+    kind_of = {}
+    for _, _, x in phrases:
+        words = key(x.name).split(" ")
+        w = words[1] if words[0] in ("اول", "ثاني", "اكبر", "اضخم") and len(words) > 1 else words[0]
+        w = w[2:] if w.startswith("ال") else w
+        kind_of[id(x)] = w[:-1] if w not in kinds and w[:-1] in kinds else w  # مشروعا
+    covered = {t for a, b, _ in ent_at for t in range(a, b)}
+    out = []
+    for i, k in enumerate(keys):
+        if i in covered or "ال" not in k[:4]:
+            continue
+        for _, rest in strip_clitic(k, ("و", "ب", "ل", "ف", "ك", "وب", "ول", "")):
+            if rest.startswith("ال") and rest[2:] in kinds:
+                prior = [x for a, _, x in phrases if a < i and kind_of[id(x)] == rest[2:]
+                         and line_of[i] - 2 <= line_of[a]]
+                if prior:
+                    out.append((i, i + 1, prior[-1]))
+                break
+            if rest.startswith("لل") and rest[2:] in kinds:  # للمشروع
+                prior = [x for a, _, x in phrases if a < i and kind_of[id(x)] == rest[2:]
+                         and line_of[i] - 2 <= line_of[a]]
                 if prior:
                     out.append((i, i + 1, prior[-1]))
                 break
