@@ -63,6 +63,15 @@ CASES = {
         ("وتتولى الشركة بناء محطة الزور الشمالية، وتبلغ تكلفة المحطة 2 مليار دولار.",
          "investment", "2000000000", "محطة الزور الشمالية"),
     ],
+    "a share counts a group of people named after the figure": [
+        ("وفي الشركة، 40 بالمئة من المهندسين هم من النساء.", "share", "40", "النساء"),
+        ("ويعمل في المصنع 900 موظف، و12 بالمئة من السعوديين.", "share", "12", "السعوديين"),
+        ("وبلغت نسبة الشباب من بين العاملين في القطاع 35 بالمئة.", "share", "35", "الشباب"),
+    ],
+    "the second party of a deal is the investor": [
+        ('ووقعت مذكرة تفاهم بين وزارة الطاقة و"سيمنس" لتطوير الشبكة الكهربائية، وتوفر نحو 400 وظيفة.',
+         "jobs", "400", "سيمنس"),
+    ],
     "a figure with no subject in reach, in an article about a cluster": [
         ("وتقع مدينة رأس الخير الصناعية على الخليج العربي.\nبينما سيوفر 12 ألف فرصة عمل خلال سنواته الأولى.",
          "jobs", "12000", "مدينة رأس الخير الصناعية"),
@@ -112,3 +121,15 @@ def test_subject(text, ftype, value, subject):
 def test_rule_does_not_fire(text, rule):
     for f in _facts(text):
         assert not f.rule.endswith(f"subject:{rule}"), (f.subject.name, f.rule)
+
+
+RESTATED = [
+    ("ويبلغ حجم إسهام الشركة في الناتج الصناعي 65% أي ثلثي الناتج.", "share"),
+    ("وتبلغ استثمارات الشركة 3.75 مليار ريال، أي مليار دولار.", "investment"),
+]
+
+
+@pytest.mark.parametrize("text, ftype", RESTATED)
+def test_restated_figure_is_one_fact(text, ftype):
+    """65% أي ثلثي: a figure restated after أي is the same fact, not a second one."""
+    assert len([f for f in _facts(text) if f.type == ftype]) == 1, [(f.value, f.rule) for f in _facts(text)]

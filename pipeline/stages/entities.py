@@ -83,6 +83,7 @@ def rules() -> dict:
         "kingdom_words": {key(w) for w in cfg["kingdom_words"]},
         "place_heads": {key(w) for w in cfg["place_heads"]},
         "outlet_cues": {key(w) for w in cfg["outlet_cues"]},
+        "deal_nouns": {key(w) for w in cfg["deal_nouns"]},
         "described_heads": {key(w) for w in cfg["described_cluster"]["heads"]},
         "described_adjectives": {key(w) for w in cfg["described_cluster"]["adjectives"]},
         "described_openers": {key(w) for w in cfg["described_cluster"]["openers"]},
@@ -405,6 +406,31 @@ class EntityFinder:
                 continue
             s_, e_ = self.span(i + 1, j)
             out.append(Mention(s_, e_, "ORG", clean_name(self.doc.text[s_:e_]), "outlet"))
+        return out
+
+    def deal_party_mentions(self) -> list[Mention]:
+        """مذكرة تفاهم بين وزارة الصحة و"جنرال إلكتريك"، شراكة بين "التجمعات الصناعية" و...:
+        a quoted name that is a party to a deal (after بين, or after و/مع joining the parties)."""
+        out = []
+        for i in range(self.n - 2):
+            if self.keys[i] != "بين" or not self.r["deal_nouns"] & set(self.keys[max(0, i - 3):i]):
+                continue
+            j, parties = i + 1, 0
+            while j < min(self.n, i + 16) and parties < 2 and "\n" not in self.gap(j - 1):
+                opener = self.keys[j - 1] in ("بين", "و", "مع") or j == i + 1
+                if self.keys[j] in QUOTES_OPEN and opener:
+                    k = j + 1
+                    while k < self.n and k - j <= 5 and self.toks[k].kind in ("word", "latin", "num"):
+                        k += 1
+                    if k < self.n and k > j + 1 and self.keys[k] in QUOTES_CLOSE:
+                        s_, e_ = self.span(j + 1, k)
+                        out.append(Mention(s_, e_, "ORG", clean_name(self.doc.text[s_:e_]), "deal_party"))
+                        parties += 1
+                        j = k + 1
+                        continue
+                if self.keys[j] in ("و", "مع"):
+                    parties += 1
+                j += 1
         return out
 
     # -- described clusters ------------------------------------------------------
@@ -946,7 +972,7 @@ def entities(doc: Doc) -> Doc:
     """Find and link people, organisations, places, events and clusters."""
     f = EntityFinder(doc)
     rule_mentions = (f.kind_mentions() + f.person_mentions() + f.event_mentions() + f.described_clusters()
-                     + f.outlet_mentions())
+                     + f.outlet_mentions() + f.deal_party_mentions())
     kingdom = f.kingdom_mentions()
     f.acronym_links(rule_mentions)
     latin = f.latin_mentions()

@@ -43,9 +43,12 @@ def tables() -> dict:
     cfg = load_yaml("facts")
     types = {}
     for t, spec in cfg["types"].items():
+        triggers = list(spec.get("triggers", []))
+        if t == "share":  # نسبة النساء: the share of a group of people
+            triggers += [f"{cue} {g}" for g in cfg["people_groups"] for cue in ("نسبة", "حصة")]
         types[t] = {
             "units": set(spec["units"]),
-            "triggers": PhraseTable((w, w) for w in spec.get("triggers", [])),
+            "triggers": PhraseTable((w, w) for w in triggers),
             "negative": PhraseTable((w, w) for w in spec.get("negative", [])),
             "requires_after": {key(w) for w in spec.get("requires_after", [])},
         }
@@ -68,6 +71,10 @@ def tables() -> dict:
         "energy_heads": {key(w) for w in cfg["energy_heads"]},
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
+        "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
+        "people_groups": {key(w) for w in cfg["people_groups"] if " " not in w},
+        "people_group_phrases": PhraseTable((w, w) for w in cfg["people_groups"]),
+        "people_group_continuations": PhraseTable((w, w) for w in cfg["people_group_continuations"]),
     }
 
 
@@ -407,7 +414,7 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
             after = [k for k in ctx.keys[qb:qb + 3] if k not in ("،", ",", ")")][:1]
             if set(after) & spec["requires_after"]:
                 return name, "share:من"
-            hits = match_any(spec["triggers"], ctx.keys, max(ca, qa - 8), qa)
+            hits = match_any(spec["triggers"], ctx.keys, max(ca, qa - 12), qa)
             if hits:
                 return name, f"share:{hits[-1][2]}"
             continue
@@ -817,6 +824,57 @@ def _coordinated(ctx: Ctx, ent, qa: int):
     return ctx.doc.text[s:e]
 
 
+def _people_group_at(ctx: Ctx, i: int) -> Optional[int]:
+    """End of a people-group phrase starting at token i (النساء، والآسيويين), or None."""
+    t = tables()
+    k = ctx.keys[i]
+    for c, rest in strip_clitic(k, ("و", "ب", "ل", "ف", "")):
+        m = t["people_group_phrases"].match([rest] + ctx.keys[i + 1:i + 4], 0)
+        if m:
+            return i + m[0]
+        if rest.startswith("ال") and rest.endswith(("يين", "يون")) and len(rest) >= 7:
+            return i + 1  # الآسيويين، السعوديين: a nisba plural names a people
+    return None
+
+
+def people_group_subject(ctx: Ctx, qb: int, cb: int) -> Optional[str]:
+    """53 بالمئة من الموظفين هم من البيض، و3 بالمئة من المنحدرين من أصول لاتينية: the group a
+    share counts, named after the figure in its clause."""
+    t = tables()
+    for i in range(qb, min(cb, qb + 7)):
+        end = _people_group_at(ctx, i)
+        if end is None:
+            continue
+        cont = t["people_group_continuations"].match(ctx.keys, end)
+        if cont:
+            end = cont[0]
+            while end < cb and end - i < 7 and ctx.doc.tokens[end].kind == "word" and not ctx.keys[end].startswith("و"):
+                end += 1
+        s, e = ctx.doc.text_span(i, end)
+        k = ctx.keys[i]
+        clitic = next((c for c, r in strip_clitic(k, ("و", "ب", "ل", "ف")) if c and _people_group_at(ctx, i) and (
+            r in t["people_groups"] or r.endswith(("يين", "يون")))), "")
+        return ctx.doc.text[s + len(clitic):e]
+    return None
+
+
+def deal_party(ctx: Ctx, s_a: int, qa: int):
+    """مذكرة تفاهم بين وزارة الصحة و"جنرال إلكتريك" ... باستثمار مليار دولار: the second party
+    of a deal in the figure's sentence is the investor."""
+    keys = ctx.keys
+    for a, b, _ in reversed(match_any(tables()["deal_nouns"], keys, s_a, qa)):
+        if b >= qa or keys[b] != "بين":
+            continue
+        first = next((x for x in ctx.ent_at if b < x[0] <= b + 2 and x[1] < qa), None)
+        if first is None:
+            continue
+        for x in ctx.ent_at:
+            if first[1] <= x[0] <= first[1] + 2 and x[1] <= qa and x[2] is not first[2] and getattr(x[2], "id", None) \
+                    and (keys[x[0]].startswith("و") or keys[x[0] - 1] in ("و", "مع", '"و', "«و") or keys[x[0] - 1].endswith("و")):
+                return x[2]
+    return None
+
+
 def _names_a_referent(ctx: Ctx, i: int) -> bool:
     """Is keys[i] a noun that can stand for an organisation, a cluster or a project (المجموعة، المشروع)?"""
     from .entities import rules as entity_rules
@@ -842,6 +900,11 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
         named = subject_before(ctx, qa - 1)
         if named is not None:
             return named, "bracket_gloss"
+    if ftype == "share":
+        ca, cb = clause_bounds(ctx, qa, qb)
+        group = people_group_subject(ctx, qb, cb)
+        if group:
+            return group, "people_group"
     rel = relative_subject(ctx, qa)
     if rel:
         a, b = rel
@@ -896,6 +959,9 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     np = verb_subject_phrase(ctx, ca, qa)
     if np:
         return np, "verb_subject"
+    deal = deal_party(ctx, s_a, qa) if ftype in ("investment", "jobs") else None
+    if deal is not None:
+        return deal, "deal_party"
     if ents:
         return _coordinated(ctx, _best_entity(ents), qa), "sentence_entity"
 
@@ -945,11 +1011,14 @@ def net_zero_facts(ctx: Ctx):
 
 
 def is_conversion(doc: Doc, qi: int) -> bool:
-    """25 مليون إسترليني (37.5 مليون دولار): the bracketed amount restates the one before it."""
+    """25 مليون إسترليني (37.5 مليون دولار)، 65% أي ثلثي: the second amount restates the first."""
     if qi == 0:
         return False
     q, prev = doc.quantities[qi], doc.quantities[qi - 1]
     between = doc.text[prev.end:q.start].strip()
+    if between in ("أي", "اي", "، أي", ", أي", "أي ما يعادل", "أي ما يعادل", "أي نحو", "أي قرابة") \
+            and unit_family(q.unit) == unit_family(prev.unit):
+        return True  # 65% أي ثلثي الناتج: the second figure restates the first
     return between == "(" and unit_family(q.unit) == unit_family(prev.unit) == "money"
 
 
