@@ -72,6 +72,7 @@ def tables() -> dict:
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
+        "deal_value_cues": {key(w) for w in cfg["deal_value_cues"]},
         "people_groups": {key(w) for w in cfg["people_groups"] if " " not in w},
         "people_group_phrases": PhraseTable((w, w) for w in cfg["people_groups"]),
         "people_group_continuations": PhraseTable((w, w) for w in cfg["people_group_continuations"]),
@@ -432,6 +433,9 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
         hits = match_any(spec["triggers"], ctx.keys, window_a, window_b)
         if hits:
             return name, f"{name}:{hits[-1][2]}"
+        if name == "investment" and qa > 0 and ctx.keys[qa - 1] in t["deal_value_cues"] \
+                and match_any(t["deal_nouns"], ctx.keys, s_a, qa):
+            return name, f"{name}:deal_value"  # صفقة بقيمة 1.6 مليار دولار: what a deal commits
     return None, None
 
 
@@ -858,6 +862,29 @@ def people_group_subject(ctx: Ctx, qb: int, cb: int) -> Optional[str]:
     return None
 
 
+INVESTMENT_NOUNS = {"استثمار", "الاستثمار", "استثمارات", "الاستثمارات", "الانفاق", "انفاق", "التمويل", "تمويل"}
+
+
+def investment_target(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
+    """الاستثمارات الإجمالية في المصانع البتروكيماوية ... 150 مليار، حجم الاستثمار في طاقة الرياح:
+    with no investor named, the investment is about what it goes into."""
+    keys, toks = ctx.keys, ctx.doc.tokens
+    for i in range(ca, qa - 2):
+        if not any(r in INVESTMENT_NOUNS for _, r in strip_clitic(keys[i], ("و", "ب", "ل", "لل"), min_rest=3)):
+            continue
+        j = i + 1
+        while j < qa and j - i <= 2 and _definite(keys[j]) and keys[j].endswith(("يه", "ي")):
+            j += 1  # الإجمالية، العالمي
+        if j >= qa - 1 or keys[j] != "في":
+            continue
+        np = _noun_phrase(ctx, j + 1, qa)
+        if np is None or toks[np[0]].kind != "word":
+            continue
+        s, e = ctx.doc.text_span(*np)
+        return ctx.doc.text[s:e]
+    return None
+
+
 def deal_party(ctx: Ctx, s_a: int, qa: int):
     """مذكرة تفاهم بين وزارة الصحة و"جنرال إلكتريك" ... باستثمار مليار دولار: the second party
     of a deal in the figure's sentence is the investor."""
@@ -869,8 +896,12 @@ def deal_party(ctx: Ctx, s_a: int, qa: int):
         if first is None:
             continue
         for x in ctx.ent_at:
-            if first[1] <= x[0] <= first[1] + 2 and x[1] <= qa and x[2] is not first[2] and getattr(x[2], "id", None) \
-                    and (keys[x[0]].startswith("و") or keys[x[0] - 1] in ("و", "مع", '"و', "«و") or keys[x[0] - 1].endswith("و")):
+            if not (first[1] <= x[0] <= first[1] + 3 and x[1] <= qa and x[2] is not first[2] and getattr(x[2], "id", None)):
+                continue
+            p = x[0] - 1
+            while p > first[1] and keys[p] in ('"', "«", "“", "”", "'"):
+                p -= 1  # و"جنرال إلكتريك"
+            if keys[x[0]].startswith("و") or keys[p] in ("و", "مع"):
                 return x[2]
     return None
 
@@ -952,6 +983,9 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
         source = energy_after(ctx, qb, cb)
         if source:
             return source, "energy_source"
+    target = investment_target(ctx, ca, qa) if ftype == "investment" else None
+    if target:
+        return target, "investment_target"
     # the clause's own subject phrase beats a name elsewhere in the sentence
     np = clause_subject_phrase(ctx, ca, qa) or owner_after_cue(ctx, ca, qa)
     if np:
