@@ -32,6 +32,20 @@ CASES = {
         ("وتستعد مدينة وعد الشمال للصناعات التعدينية لمشروعات جديدة.",
          ("CLUSTER", "مدينة وعد الشمال للصناعات التعدينية", None)),
     ],
+    "a company is also called by its name without the kind word": [
+        ("ووقعت الوزارة عقدا مع شركة أكوا باور لبناء المحطة.", ("ORG", "أكوا باور", None)),
+        ("وقالت شركة سابك للمغذيات الزراعية إن المصنع سيبدأ قريبا.", ("ORG", "سابك للمغذيات الزراعية", None)),
+    ],
+    "a quoted party to a deal is an organisation": [
+        ('ووقعت مذكرة تفاهم بين "التجمعات الصناعية" و"جنرال إلكتريك" لتطوير الصناعة.',
+         ("ORG", "جنرال إلكتريك", None)),
+        ('ووقعت مذكرة تفاهم بين "التجمعات الصناعية" و"جنرال إلكتريك" لتطوير الصناعة.',
+         ("ORG", "التجمعات الصناعية", None)),
+    ],
+    "Gulf and Egyptian cities in their news forms": [
+        ("وافتتح مصنع جديد في الأحساء أمس.", ("GPE", "الأحساء", "SA")),
+        ("وتقع محطة الضبعة على الساحل الشمالي.", ("GPE", "الضبعة", "EG")),
+    ],
     "a quoted name after a reporting cue is a news outlet": [
         ('وقال المدير التنفيذي لـ"الاقتصادية" إن المشروع سيكتمل.', ("ORG", "الاقتصادية", None)),
         ('وفقا لصحيفة "الوطن" فإن الهيئة ستعلن النتائج.', ("ORG", "الوطن", None)),
@@ -103,6 +117,13 @@ def test_cluster_aliases_merge(monkeypatch):
     text = CASES["a cluster with and without its kind word is one entity"][0][0]
     clusters = [e for e in _entities(text) if e.type == "CLUSTER"]
     assert len(clusters) == 1 and "جازان الاقتصادية" in clusters[0].aliases, clusters
+
+
+def test_no_bare_name_for_a_described_company(monkeypatch):
+    """شركة الكهرباء without شركة is الكهرباء, which names nothing."""
+    monkeypatch.setenv("KHABAR_NER", "none")
+    aliases = {a for e in _entities("وقالت شركة الكهرباء السعودية إنها سترفع القدرة.") for a in e.aliases}
+    assert "الكهرباء" not in aliases and "الكهرباء السعودية" not in aliases, aliases
 
 
 @pytest.mark.parametrize("text, name", [c for g in NOT_IN.values() for c in g])

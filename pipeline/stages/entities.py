@@ -84,6 +84,7 @@ def rules() -> dict:
         "place_heads": {key(w) for w in cfg["place_heads"]},
         "outlet_cues": {key(w) for w in cfg["outlet_cues"]},
         "deal_nouns": {key(w) for w in cfg["deal_nouns"]},
+        "company_kinds": {key(w) for w in cfg["company_kinds"]},
         "described_heads": {key(w) for w in cfg["described_cluster"]["heads"]},
         "described_adjectives": {key(w) for w in cfg["described_cluster"]["adjectives"]},
         "described_openers": {key(w) for w in cfg["described_cluster"]["openers"]},
@@ -190,7 +191,9 @@ class EntityFinder:
                 if t.kind != "word" or kk in r["stops"] or (k > j and kk in r["kinds"]):
                     break
                 # a verb or a بـ/كـ phrase ends a name (بالتعاون، كأكبر; يقوم، تعد)
-                if k > j and (kk.startswith(("بال", "كال", "با", "لت", "لا", "لإ")) or kk in ("لديها", "لديه", "لها", "له")
+                # (a short word in با- is a name's own: أكوا باور)
+                if k > j and (kk.startswith(("بال", "كال", "لت", "لا", "لإ")) or kk.startswith("با") and len(kk) >= 5
+                              or kk in ("لديها", "لديه", "لها", "له")
                               or kk.startswith("ي") and len(kk) >= 4 or kk in r["verbs"]):
                     break
                 # شركة توتال الفرنسية: a nationality after a bare proper name is not part of it
@@ -415,9 +418,9 @@ class EntityFinder:
         for i in range(self.n - 2):
             if self.keys[i] != "بين" or not self.r["deal_nouns"] & set(self.keys[max(0, i - 3):i]):
                 continue
-            j, parties = i + 1, 0
-            while j < min(self.n, i + 16) and parties < 2 and "\n" not in self.gap(j - 1):
-                opener = self.keys[j - 1] in ("بين", "و", "مع") or j == i + 1
+            j, slot = i + 1, 1  # the first party follows بين, the second و or مع
+            while j < min(self.n, i + 16) and slot <= 2 and "\n" not in self.gap(j - 1):
+                opener = self.keys[j - 1] in ("بين", "و", "مع")
                 if self.keys[j] in QUOTES_OPEN and opener:
                     k = j + 1
                     while k < self.n and k - j <= 5 and self.toks[k].kind in ("word", "latin", "num"):
@@ -425,11 +428,10 @@ class EntityFinder:
                     if k < self.n and k > j + 1 and self.keys[k] in QUOTES_CLOSE:
                         s_, e_ = self.span(j + 1, k)
                         out.append(Mention(s_, e_, "ORG", clean_name(self.doc.text[s_:e_]), "deal_party"))
-                        parties += 1
                         j = k + 1
                         continue
                 if self.keys[j] in ("و", "مع"):
-                    parties += 1
+                    slot += 1
                 j += 1
         return out
 
@@ -692,6 +694,8 @@ def _link(doc: Doc, mentions: list[Mention]):
     for grp in groups:
         etype = max(grp["types"], key=lambda t: TYPE_RANK[t])
         aliases = grp["aliases"]
+        if etype == "ORG":
+            aliases = aliases + [b for b in (_bare_company_name(a) for a in aliases) if b and b not in aliases]
         arabic = [a for a in aliases if not a.isascii()]
         name = max(arabic or aliases, key=lambda a: (len(a.split()), len(a)))
         country = grp["country"]
@@ -707,6 +711,18 @@ def _link(doc: Doc, mentions: list[Mention]):
         e.id = f"e{n}"
     doc.entity_regions = {e.id: r for e, r in zip(entities, regions) if r}
     return entities
+
+
+def _bare_company_name(name: str) -> Optional[str]:
+    """شركة أكوا باور -> أكوا باور: a company is also called by its own name without the kind word
+    (not شركة الكهرباء, شركة وطنية: a description without its kind word names nothing)."""
+    words = name.split()
+    if len(words) < 2 or key(words[0]) not in rules()["company_kinds"]:
+        return None
+    first = key(words[1])
+    if first.startswith(("ال", "لل")) or first in rules()["generic"] or first.endswith(("يه", "ي")) and len(words) == 2:
+        return None
+    return " ".join(words[1:])
 
 
 INDUSTRIAL_ADJ = {"الصناعيه", "الصناعيتين", "الصناعيتان", "الاقتصاديه", "الاقتصاديتين"}
