@@ -32,6 +32,10 @@ CASES = {
         ("وتستعد مدينة وعد الشمال للصناعات التعدينية لمشروعات جديدة.",
          ("CLUSTER", "مدينة وعد الشمال للصناعات التعدينية", None)),
     ],
+    "a known first name takes the unknown word after it as a family name": [
+        ("وانتقد الرئيس الأمريكي دونالد ترامب الاتفاق.", ("PERSON", "دونالد ترامب", None)),
+        ("وقال جون مور، الخبير في الطاقة، إن السوق تتغير.", ("PERSON", "جون مور", None)),
+    ],
     "a company is also called by its name without the kind word": [
         ("ووقعت الوزارة عقدا مع شركة أكوا باور لبناء المحطة.", ("ORG", "أكوا باور", None)),
         ("وقالت شركة سابك للمغذيات الزراعية إن المصنع سيبدأ قريبا.", ("ORG", "سابك للمغذيات الزراعية", None)),
@@ -64,6 +68,10 @@ CASES = {
 }
 
 NOT_IN = {
+    "a first name is not followed into an elative, a demonstrative or a verb": [
+        ("ويبلغ حجم انبعاثات ثاني أكسيد الكربون 5 ملايين طن.", "ثاني أكسيد"),
+        ("وقدم المشروع عطاء هذا العام.", "عطاء هذا"),
+    ],
     "a plain industrial area with no specialisation is no cluster": [
         ("وتضم المحافظة منطقة صناعية كبيرة.", "منطقة صناعية كبيرة"),
     ],

@@ -85,6 +85,7 @@ def rules() -> dict:
         "outlet_cues": {key(w) for w in cfg["outlet_cues"]},
         "deal_nouns": {key(w) for w in cfg["deal_nouns"]},
         "company_kinds": {key(w) for w in cfg["company_kinds"]},
+        "function_words": {key(w) for w in cfg["function_words"]},
         "described_heads": {key(w) for w in cfg["described_cluster"]["heads"]},
         "described_adjectives": {key(w) for w in cfg["described_cluster"]["adjectives"]},
         "described_openers": {key(w) for w in cfg["described_cluster"]["openers"]},
@@ -353,6 +354,12 @@ class EntityFinder:
                 i += 1
                 continue
             start = i + 1 if cue else i
+            if cue:
+                # للرئيس الأمريكي دونالد ترامب: a nationality or office adjective after the cue
+                while start < self.n and start - i <= 2 and self.keys[start].startswith("ال") \
+                        and self.keys[start].endswith("ي") and len(self.keys[start]) >= 5 \
+                        and start + 1 < self.n and self.keys[start + 1] in known:
+                    start += 1
             clitic = ""
             if not cue:
                 # a first name, maybe with و (ومحمد)
@@ -379,6 +386,8 @@ class EntityFinder:
                     continue
                 if j > start and kk.startswith("ال") and len(kk) >= 5 and not kk.startswith("لل"):
                     j += 1  # a family name (النعيمي) closes the name
+                elif j == start + 1 and not cue and self.keys[start] in known and _foreign_family_name(kk, r):
+                    j += 1  # دونالد ترامب، جون مور: an unknown word after a first name is its family name
                 break
             if j - start >= 2 or (cue and j - start >= 1 and j < self.n and self.keys[j] in ("،", ",")):
                 s_, e_ = self.span(start, j, clitic if not cue else "")
@@ -509,6 +518,15 @@ class EntityFinder:
                 s, e = self.span(i, i + 2)
                 out.append(Mention(s, e, "EVENT", self.doc.text[s:e], "event_year"))
         return out
+
+
+def _foreign_family_name(k: str, r: dict) -> bool:
+    """Could this unknown word be a family name after a first name? Not a clitic phrase,
+    a verb, a relative pronoun or a kind word."""
+    return (len(k) >= 3 and not k.startswith(("ال", "و", "ب", "ل", "ف", "ك", "س"))
+            and not (k.startswith(("ي", "ن", "ا")) and len(k) <= 5)  # يعمل، أكسيد (ترامب، توماس are names)
+            and k not in r["stops"] and k not in r["kinds"] and k not in r["verbs"] and k not in r["function_words"]
+            and not k.endswith(("ه", "ات", "ها")))
 
 
 @lru_cache(maxsize=256)
