@@ -86,6 +86,9 @@ def rules() -> dict:
         "deal_nouns": {key(w) for w in cfg["deal_nouns"]},
         "company_kinds": {key(w) for w in cfg["company_kinds"]},
         "function_words": {key(w) for w in cfg["function_words"]},
+        "geo_heads": {key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
+        "geo_heads_need_place": {key(w) for w in cfg["geo_features"]["heads_need_place"]},
+        "geo_trailing": {key(w) for w in cfg["geo_features"]["trailing"]},
         "described_heads": {key(w) for w in cfg["described_cluster"]["heads"]},
         "described_adjectives": {key(w) for w in cfg["described_cluster"]["adjectives"]},
         "described_openers": {key(w) for w in cfg["described_cluster"]["openers"]},
@@ -796,6 +799,38 @@ PLURAL_CLUSTER_NOUNS = {"المدن", "مدن", "المناطق", "مناطق", 
 PLURAL_CLUSTER_ADJ = {"الصناعيه", "الاقتصاديه", "صناعيه", "اقتصاديه"}
 
 
+def geo_features(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[Mention]:
+    """نهر النيل، خليج السويس، جبل الزيت، قناة بنما: a geographic head noun and the name after it is
+    a location (a canal only with a known place: قناة العربية is a channel)."""
+    out = []
+    r = f.r
+    place_at = {_tok_at(doc, m.start): m for m in gaz if m.type in ("GPE", "LOC")}
+    for i in range(f.n - 1):
+        head = next((rest for c, rest in strip_clitic(f.keys[i], ("و", "ب", "ل", "ف", "وب", "ول"), min_rest=3)
+                     if rest in r["geo_heads"]), None)
+        if head is None or "\n" in f.gap(i):
+            continue
+        s_, e_ = f.span(i, i + 1)
+        if head == "وادي" and not doc.text[s_:e_].endswith("وادي"):
+            continue  # وأدى (led) keys like وادي
+        j = i + 1
+        place = place_at.get(j)
+        if place is not None:
+            end = _tok_at(doc, place.end - 1) + 1
+        elif head in r["geo_heads_need_place"] or f.toks[j].kind != "word" or f.keys[j] in r["function_words"] \
+                or f.keys[j] in r["stops"] or f.keys[j] in r["kinds"] or f.keys[j].endswith(("يه", "ي")) \
+                or f.keys[j].startswith(("لل", "بال", "وال", "ل", "ب")):
+            continue
+        else:
+            end = j + 1
+        if end < f.n and f.keys[end] in r["geo_trailing"] and "\n" not in f.gap(end - 1):
+            end += 1  # قناة السويس الجديدة
+        clitic = f.keys[i][:len(f.keys[i]) - len(head)]
+        s_, e_ = f.span(i, end, clitic)
+        out.append(Mention(s_, e_, "LOC", clean_name(doc.text[s_:e_]), "geo_feature"))
+    return out
+
+
 def _listed_cities(doc: Doc, f: "EntityFinder", by_start: dict) -> list[Mention]:
     """المدن الصناعية "الجبيل وينبع ورأس الخير": the cities listed after a plural cluster noun are clusters."""
     out = []
@@ -1014,7 +1049,7 @@ def entities(doc: Doc) -> Doc:
     latin = [m for m in latin if not any(r.start <= m.start and m.end <= r.end for r in rule_mentions)]
     f.acronym_links(latin)
     gaz = f.gazetteer_mentions()
-    rule_mentions += industrial_cities(doc, f, gaz)
+    rule_mentions += industrial_cities(doc, f, gaz) + geo_features(doc, f, gaz)
     _place_after(doc, rule_mentions + gaz)
     mentions = _resolve_overlaps(_drop_described_orgs(rule_mentions + latin + gaz) + kingdom + model_mentions(doc, f))
     # acronyms that were bound to a name are that name's mentions, not new ORGs
