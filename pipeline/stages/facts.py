@@ -72,6 +72,8 @@ def tables() -> dict:
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
+        "facility_plurals": {key(w) for w in cfg["facility_plurals"]},
+        "count_words": {key(w) for w in cfg["count_words"]},
         "deal_value_cues": {key(w) for w in cfg["deal_value_cues"]},
         "people_groups": {key(w) for w in cfg["people_groups"] if " " not in w},
         "people_group_phrases": PhraseTable((w, w) for w in cfg["people_groups"]),
@@ -719,10 +721,20 @@ def attribute_subject(ctx: Ctx, qa: int):
     return subject_before(ctx, cue_start)
 
 
-def subject_before(ctx: Ctx, end: int):
-    """The entity or noun phrase ending at token ``end`` (exclusive), or None."""
+def subject_before(ctx: Ctx, end: int, located: bool = False):
+    """The entity or noun phrase ending at token ``end`` (exclusive), or None. With ``located``
+    a place after في counts too (في خليج السويس (250 ميغاوات): the gloss names the place)."""
     t = tables()
     keys, toks = ctx.keys, ctx.doc.tokens
+    # بتنفيذ "نور 3" بطاقة: a quoted name right before the cue is the subject, whatever its words
+    if end > 2 and keys[end - 1] in ('"', "»", "”"):
+        opening = next((i for i in range(end - 2, max(-1, end - 8), -1) if keys[i] in ('"', "«", "“")), None)
+        if opening is not None and opening + 1 < end - 1 and toks[opening + 1].kind in ("word", "latin"):
+            ents = [x for x in ctx.ent_at if x[0] == opening + 1 and x[1] == end - 1]
+            if ents:
+                return ents[0][2]
+            s, e = ctx.doc.text_span(opening + 1, end - 1)
+            return ctx.doc.text[s:e]
     stop = end
     while end > 0 and stop - end < 3 and keys[end - 1] in ("،", ",", '"', "»", "”", "'"):
         end -= 1
@@ -731,7 +743,7 @@ def subject_before(ctx: Ctx, end: int):
         end = max(i for i in range(max(0, end - 5), end - 1) if keys[i] == "(")
     # an entity ending right there is the subject, unless it is where (في المملكة)
     ents = [x for x in ctx.ent_at if x[1] == end and x[0] < end
-            and not (x[2].type in ("GPE", "LOC") and x[0] > 0 and (
+            and not (x[2].type in ("GPE", "LOC") and x[0] > 0 and not located and (
                 keys[x[0] - 1] in _PLACE_PREPOSITIONS  # في المملكة: where, not who
                 or (toks[x[0] - 1].kind == "word" and not keys[x[0] - 1].startswith(("ال", "و"))
                     and keys[x[0] - 1] not in t["attr_stops"])))  # خليج السويس: the place names a part of it
@@ -885,6 +897,34 @@ def investment_target(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
     return None
 
 
+def facility_before(ctx: Ctx, ca: int, qa: int) -> Optional[tuple[int, object]]:
+    """لبناء ثلاثة محطات شمسية تعمل بالطاقة الشمسية بطاقة إجمالية 120 ميغاوات: the last facility
+    named or described in the clause before a capacity, with its count (token start, subject)."""
+    from .entities import rules as entity_rules
+
+    t = tables()
+    kinds = entity_rules()["facility_kinds"] | t["facility_plurals"]
+    keys, toks = ctx.keys, ctx.doc.tokens
+    for i in range(qa - 1, ca - 1, -1):
+        named = [x for x in ctx.ent_at if x[0] == i and isinstance(x[2], Phrase)]
+        if named:
+            return i, named[0][2]
+        if not any(r in kinds for _, r in strip_clitic(keys[i], ("و", "ب", "ل", "ف", "ك"), min_rest=3)):
+            continue
+        start = i - 1 if i > ca and (toks[i - 1].kind == "num" or keys[i - 1] in t["count_words"]) else i
+        j = i + 1
+        while j < qa and j - i <= 3 and toks[j].kind == "word" and not _looks_like_verb(keys[j]) \
+                and not keys[j].startswith("ب") and keys[j] not in t["attr_stops"]:
+            j += 1
+        if j == i + 1:
+            return None  # a bare محطة names nothing
+        clitic = keys[start][:len(keys[start]) - len(next(r for _, r in strip_clitic(
+            keys[start], ("و", "ب", "ل", "ف", "ك"), min_rest=3) if r in kinds))] if start == i else ""
+        s, e = ctx.doc.text_span(start, j)
+        return start, ctx.doc.text[s + len(clitic):e]
+    return None
+
+
 def deal_party(ctx: Ctx, s_a: int, qa: int):
     """مذكرة تفاهم بين وزارة الصحة و"جنرال إلكتريك" ... باستثمار مليار دولار: the second party
     of a deal in the figure's sentence is the investor."""
@@ -928,7 +968,7 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     # وجبل الزيت (200 ميغاوات): a figure in brackets glosses the name before it
     if qa > 1 and ctx.keys[qa - 1] == "(" and qb < len(ctx.keys) and ctx.keys[qb] == ")" \
             and len(ctx.keys[qa - 2]) > 2 and ctx.keys[qa - 2] not in t["attr_stops"]:
-        named = subject_before(ctx, qa - 1)
+        named = subject_before(ctx, qa - 1, located=True)
         if named is not None:
             return named, "bracket_gloss"
     if ftype == "share":
@@ -974,7 +1014,14 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     if owner is not None:
         return owner, "owner_entity"
     if in_clause:
-        return _coordinated(ctx, _best_entity(in_clause), qa), "clause_entity"
+        best = _best_entity(in_clause)
+        if ftype == "energy_capacity" and getattr(best, "type", "") in ("ORG", "GPE", "LOC"):
+            # whose capacity: the plant or project, not the company building it
+            fac = facility_before(ctx, ca, qa)
+            best_at = max(x[0] for x in in_clause if x[2] is best)
+            if fac is not None and fac[0] > best_at:
+                return fac[1], "facility_in_clause"
+        return _coordinated(ctx, best, qa), "clause_entity"
     # a sector owns a share (قطاع النقل بنسبة 25٪); money goes to the investor, not the sector
     sector = sector_phrase(ctx, ca, cb, qa) if ftype == "share" else None
     if sector:
