@@ -72,6 +72,8 @@ def tables() -> dict:
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
+        "possessed_attributes": {key(w) for w in cfg["possessed_attributes"]},
+        "possessed_attribute_verbs": {key(w) for w in cfg["possessed_attribute_verbs"]},
         "facility_plurals": {key(w) for w in cfg["facility_plurals"]},
         "count_words": {key(w) for w in cfg["count_words"]},
         "deal_value_cues": {key(w) for w in cfg["deal_value_cues"]},
@@ -588,15 +590,23 @@ def _definite_run(ctx: Ctx, j: int, limit: int, max_len: int = 4) -> int:
     return k
 
 
-def sector_phrase(ctx: Ctx, ca: int, cb: int, qa: int) -> Optional[str]:
-    """قطاع الطرق، لقطاع الصحة: the sector named in the figure's clause, nearest first."""
+def sector_phrase(ctx: Ctx, ca: int, cb: int, qa: int, after: int = 0) -> Optional[str]:
+    """قطاع الطرق، لقطاع الصحة: the sector named in the figure's clause, nearest first; with
+    ``after`` (the figure's end) the sector right after it (2.5 مليون فرصة عمل في قطاع توليد الكهرباء)."""
     t = tables()
     best = None
-    for i in range(ca, qa):  # the owner is named before its share
+    span = range(ca, qa) if not after else range(after, min(cb, after + 6))  # a share's owner comes first
+    limit = qa if not after else cb
+    for i in span:
         k = ctx.keys[i]
         if not any(r in t["sector_heads"] for _, r in strip_clitic(k, ("و", "ب", "ل", "ف", "وب", "ول"), min_rest=3)):
             continue
-        end = _definite_run(ctx, i + 1, qa)
+        if after and not (k.startswith(("ل", "ب")) or ctx.keys[i - 1] == "في"):
+            continue
+        end = _definite_run(ctx, i + 1, limit)
+        if end == i + 1 and i + 2 < limit and ctx.doc.tokens[i + 1].kind == "word" and _definite(ctx.keys[i + 2]) \
+                and not ctx.keys[i + 1].startswith(("ال", "و", "ب", "ل", "ف")):
+            end = _definite_run(ctx, i + 2, limit)  # قطاع توليد الكهرباء: a construct
         if end == i + 1 or ctx.keys[end - 1] in ("الاخري", "الاخر"):
             continue  # القطاع alone refers back; القطاعات الأخرى names nothing
         if best is None or abs(i - qa) < abs(best[0] - qa):
@@ -925,6 +935,29 @@ def facility_before(ctx: Ctx, ca: int, qa: int) -> Optional[tuple[int, object]]:
     return None
 
 
+def possessed_attribute_subject(ctx: Ctx, ca: int, qa: int):
+    """مشاريع طاقة الرياح يبلغ إجمالي سعتها 2 غيغاوات، "نور 3" الذي تبلغ طاقته الإنتاجية 150 ميجاواط:
+    the phrase before the verb whose attribute (with its pronoun) the figure measures."""
+    t = tables()
+    keys = ctx.keys
+    for p in range(qa - 1, max(ca, qa - 5) - 1, -1):
+        if not any(r in t["possessed_attributes"] for _, r in strip_clitic(keys[p], ("و", "ب"), min_rest=3)):
+            continue
+        v = p - 1
+        if v > ca and keys[v] in ("اجمالي", "مجموع", "حجم"):
+            v -= 1
+        if v <= ca or not any(r in t["possessed_attribute_verbs"] for _, r in strip_clitic(keys[v], ("و", "ف"), min_rest=3)):
+            return None
+        end = v
+        if keys[end - 1] in ("التي", "الذي", "اللذين", "اللتين"):
+            end -= 1
+        if any(any(r in INVESTMENT_NOUNS for _, r in strip_clitic(k, ("و", "ب", "ل"), min_rest=3))
+               for k in keys[max(ca, end - 4):end]):
+            return None  # استقطاب استثمارات يقدر حجمها: the attribute is the money's own
+        return subject_before(ctx, end)
+    return None
+
+
 def deal_party(ctx: Ctx, s_a: int, qa: int):
     """مذكرة تفاهم بين وزارة الصحة و"جنرال إلكتريك" ... باستثمار مليار دولار: the second party
     of a deal in the figure's sentence is the investor."""
@@ -976,6 +1009,9 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
         group = people_group_subject(ctx, qb, cb)
         if group:
             return group, "people_group"
+    owned = possessed_attribute_subject(ctx, clause_bounds(ctx, qa, qb)[0], qa)
+    if owned is not None:
+        return owned, "possessed_attribute"
     rel = relative_subject(ctx, qa)
     if rel:
         a, b = rel
@@ -1023,7 +1059,8 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
                 return fac[1], "facility_in_clause"
         return _coordinated(ctx, best, qa), "clause_entity"
     # a sector owns a share (قطاع النقل بنسبة 25٪); money goes to the investor, not the sector
-    sector = sector_phrase(ctx, ca, cb, qa) if ftype == "share" else None
+    sector = sector_phrase(ctx, ca, cb, qa) if ftype == "share" else \
+        sector_phrase(ctx, ca, cb, qa, after=qb) if ftype == "jobs" else None
     if sector:
         return sector, "sector"
     if ctx.doc.quantities and q_index >= 0 and ctx.doc.quantities[q_index].unit == "W":
