@@ -72,6 +72,7 @@ def tables() -> dict:
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
+        "government_nouns": {key(w) for w in cfg["government_nouns"]},
         "possessed_attributes": {key(w) for w in cfg["possessed_attributes"]},
         "possessed_attribute_verbs": {key(w) for w in cfg["possessed_attribute_verbs"]},
         "facility_plurals": {key(w) for w in cfg["facility_plurals"]},
@@ -165,7 +166,8 @@ def _build_ctx(doc: Doc) -> Ctx:
         a, b = tok_range(s, e)
         if not any(x[0] <= a and b <= x[1] for x in ent_at):
             ent_at.append((a, b, Phrase(name)))
-    ent_at = sorted(ent_at + facility_anaphors(doc, keys, line_of, ent_at), key=lambda x: x[0])
+    ent_at = sorted(ent_at + facility_anaphors(doc, keys, line_of, ent_at) + government_anaphors(doc, keys),
+                    key=lambda x: x[0])
     ctx = Ctx(doc, keys, sent_of, line_of, q_tok, ent_at, [])
     ctx.sections = find_sections(ctx)
     return ctx
@@ -193,6 +195,35 @@ def kind_anaphors(keys: list[str], ent_at: list) -> list:
                 if prior:
                     out.append((i, i + 1, prior[-1]))
                 break
+    return out
+
+
+def government_anaphors(doc: Doc, keys: list[str]) -> list:
+    """وتخطط الحكومة لزيادة السعة: a bare الحكومة is the government of the country the article is
+    about (الحكومة المصرية: of the country its adjective names), when that country is an entity."""
+    from ..gazetteer import _demonym_forms, country_mention_counts
+
+    t = tables()
+    countries = {}
+    for e in doc.entities:
+        if e.type == "GPE" and e.country and e.country not in countries:
+            countries[e.country] = e
+    if not countries:
+        return []
+    out = []
+    main = None
+    for i, k in enumerate(keys):
+        if not any(r in t["government_nouns"] for _, r in strip_clitic(k, ("و", "ف", "ل", "ب"), min_rest=3)):
+            continue
+        code = _demonym_forms().get(keys[i + 1]) if i + 1 < len(keys) else None
+        if code is None:
+            if main is None:
+                counts = country_mention_counts(doc)
+                top = counts.most_common(1)
+                main = top[0][0] if top and top[0][1] * 2 >= sum(counts.values()) else ""
+            code = main
+        if code and code in countries:
+            out.append((i, i + 1, countries[code]))
     return out
 
 
