@@ -78,6 +78,7 @@ def tables() -> dict:
         "facility_plurals": {key(w) for w in cfg["facility_plurals"]},
         "count_words": {key(w) for w in cfg["count_words"]},
         "deal_value_cues": {key(w) for w in cfg["deal_value_cues"]},
+        "project_nouns": {key(w) for w in cfg["project_nouns"]},
         "people_groups": {key(w) for w in cfg["people_groups"] if " " not in w},
         "people_group_phrases": PhraseTable((w, w) for w in cfg["people_groups"]),
         "people_group_continuations": PhraseTable((w, w) for w in cfg["people_group_continuations"]),
@@ -468,9 +469,14 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
         hits = match_any(spec["triggers"], ctx.keys, window_a, window_b)
         if hits:
             return name, f"{name}:{hits[-1][2]}"
-        if name == "investment" and qa > 0 and ctx.keys[qa - 1] in t["deal_value_cues"] \
-                and match_any(t["deal_nouns"], ctx.keys, s_a, qa):
-            return name, f"{name}:deal_value"  # صفقة بقيمة 1.6 مليار دولار: what a deal commits
+        if name == "investment" and qa > 1 and (
+                ctx.keys[qa - 1] in t["deal_value_cues"]
+                or ctx.keys[qa - 2] in t["deal_value_cues"] and ctx.keys[qa - 1] in ("اجماليه", "كليه", "تقديريه")) \
+                and (match_any(t["deal_nouns"], ctx.keys, s_a, qa) or any(
+                    r in t["project_nouns"] for k in ctx.keys[max(s_a, qa - 10):qa] for _, r in strip_clitic(k, ("و", "ب", "ل"), min_rest=3))):
+            # صفقة بقيمة 1.6 مليار دولار، ومشروعان لقطاع الصحة بقيمة 176 مليون ريال: what a deal
+            # or a project commits
+            return name, f"{name}:deal_value"
     return None, None
 
 
