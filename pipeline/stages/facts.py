@@ -199,6 +199,20 @@ def kind_anaphors(keys: list[str], ent_at: list) -> list:
     return out
 
 
+def recent_facility(ctx: Ctx, qa: int):
+    """The facility named or described last before token qa, in its paragraph or the one before."""
+    from .entities import rules as entity_rules
+
+    cands = getattr(ctx, "_facilities", None)
+    if cands is None:
+        cands = sorted([(a, x) for a, _, x in ctx.ent_at if isinstance(x, Phrase)]
+                       + [(a, x) for a, _, x in described_facilities(ctx.doc, ctx.keys, entity_rules()["facility_kinds"])],
+                       key=lambda c: c[0])
+        ctx._facilities = cands  # type: ignore[attr-defined]
+    before = [x for a, x in cands if a < qa and ctx.line_of[qa] - 2 <= ctx.line_of[a]]
+    return before[-1] if before else None
+
+
 def government_anaphors(doc: Doc, keys: list[str]) -> list:
     """وتخطط الحكومة لزيادة السعة: a bare الحكومة is the government of the country the article is
     about (الحكومة المصرية: of the country its adjective names), when that country is an entity."""
@@ -983,7 +997,8 @@ def possessed_attribute_subject(ctx: Ctx, ca: int, qa: int):
         v = p - 1
         if v > ca and keys[v] in ("اجمالي", "مجموع", "حجم"):
             v -= 1
-        if v <= ca or not any(r in t["possessed_attribute_verbs"] for _, r in strip_clitic(keys[v], ("و", "ف"), min_rest=3)):
+        if v <= ca or not any(r in t["possessed_attribute_verbs"] or r[:1] == "س" and r[1:] in t["possessed_attribute_verbs"]
+                              for _, r in strip_clitic(keys[v], ("و", "ف"), min_rest=3)):  # (ستبلغ)
             return None
         end = v
         if keys[end - 1] in ("التي", "الذي", "اللذين", "اللتين"):
@@ -1125,6 +1140,12 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
         return sec, "section"
     if prev_subject is not None and ctx.line_of[qa] == prev_subject[1]:
         return prev_subject[0], "paragraph_previous"
+    if ftype in ("energy_capacity", "emissions_reduction"):
+        # إضافة إلى الحد من انبعاثات ... 1.7 مليون طن: a plant's figure with no subject in reach is
+        # about the plant named or described last in this paragraph or the one before
+        fac = recent_facility(ctx, qa)
+        if fac is not None:
+            return fac, "recent_facility"
     # In an article about clusters, a figure with no subject in reach is about the cluster
     # last named before it (بينما سيوفر 15 ألف فرصة عمل ... after مدينة جازان الاقتصادية).
     clusters_before = [x for x in ctx.ent_at if x[1] <= qa and getattr(x[2], "type", "") == "CLUSTER"]
