@@ -163,10 +163,14 @@ def _build_ctx(doc: Doc) -> Ctx:
     ent_at = sorted(ent_at + kind_anaphors(keys, ent_at), key=lambda x: x[0])
     from .entities import facility_phrases
 
+    first_named: dict[str, Phrase] = {}
     for s, e, name in facility_phrases(doc):
         a, b = tok_range(s, e)
         if not any(x[0] <= a and b <= x[1] for x in ent_at):
-            ent_at.append((a, b, Phrase(name)))
+            # محطة بوكبورت ... مشروع بوكبورت للطاقة الشمسية: one facility under its first name
+            core = facility_core(name)
+            phrase = first_named.setdefault(core, Phrase(name)) if core else Phrase(name)
+            ent_at.append((a, b, phrase))
     ent_at = sorted(ent_at + facility_anaphors(doc, keys, line_of, ent_at) + government_anaphors(doc, keys),
                     key=lambda x: x[0])
     ctx = Ctx(doc, keys, sent_of, line_of, q_tok, ent_at, [])
@@ -272,6 +276,18 @@ def described_facilities(doc: Doc, keys: list[str], kinds: set) -> list:
         s, e = doc.text_span(start, j)
         out.append((start, j, Phrase(doc.text[s:e].lstrip("وبلف") if start == h and rest != k else doc.text[s:e])))
     return out
+
+
+def facility_core(name: str) -> str:
+    """The words of a facility name that name it (بوكبورت in محطة بوكبورت للطاقة الشمسية): not the
+    kind word, not generic words, not genitives or adjectives."""
+    from .entities import rules as entity_rules
+
+    r = entity_rules()
+    words = [key(w) for w in name.split()]
+    core = [w for w in words[1:] if w not in r["facility_generic"] and not w.startswith(("ال", "لل", "ل"))
+            and not w.endswith(("يه", "ي")) and w not in ('"', "«", "»")]
+    return " ".join(core[:1])
 
 
 def facility_anaphors(doc: Doc, keys: list[str], line_of: list[int], ent_at: list) -> list:
@@ -1132,6 +1148,13 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     deal = deal_party(ctx, s_a, qa) if ftype in ("investment", "jobs") else None
     if deal is not None:
         return deal, "deal_party"
+    # ... تبلغ تكلفة المشروع 4 مليارات ريال، ويوفر 1200 وظيفة: a clause that opens with its verb
+    # and names no subject continues the subject of the sentence's previous figure
+    last = getattr(ctx, "_last_fact", None)
+    first = ctx.keys[ca]
+    if last is not None and last[1] == ctx.sent_of[qa] and not in_clause and first[:1] in ("و", "ف") \
+            and _looks_like_verb(first[1:]):
+        return last[0], "clause_continuation"
     if ents:
         return _coordinated(ctx, _best_entity(ents), qa), "sentence_entity"
 
@@ -1219,6 +1242,7 @@ def facts(doc: Doc) -> Doc:
         subj, how = find_subject(ctx, qi, qa, qb, prev_subject, ftype)
         if subj is None:
             continue
+        ctx._last_fact = (subj, ctx.sent_of[qa])  # type: ignore[attr-defined]
         if isinstance(subj, str):
             sref = SubjectRef(id=None, name=subj)
         else:
