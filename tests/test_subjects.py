@@ -177,3 +177,15 @@ RESTATED = [
 def test_restated_figure_is_one_fact(text, ftype):
     """65% أي ثلثي: a figure restated after أي is the same fact, not a second one."""
     assert len([f for f in _facts(text) if f.type == ftype]) == 1, [(f.value, f.rule) for f in _facts(text)]
+
+
+NOT_A_FACT = [
+    ("وقد ولدت مصر حوالي 13.8 تيراواط من الطاقة الكهرومائية في عام 2016.", "energy_capacity"),
+    ("مع توليد 186 غيغاوات في السنة المالية الماضية.", "energy_capacity"),
+]
+
+
+@pytest.mark.parametrize("text, ftype", NOT_A_FACT)
+def test_energy_generated_is_not_capacity(text, ftype):
+    """Power over a year is energy generated, not installed capacity."""
+    assert not [f for f in _facts(text) if f.type == ftype], [(f.value, f.rule) for f in _facts(text)]
