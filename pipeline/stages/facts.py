@@ -478,12 +478,20 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
             neg = match_any(spec["negative"], ctx.keys, max(s_a, qa - 5), qa)
             if neg:
                 continue
+            # بإضافة 1 بالمئة إلى الناتج المحلي الإجمالي: a percentage added to GDP is a contribution
+            if qb + 1 < len(ctx.keys) and ctx.keys[qb] in ("الي", "في") and t["types"]["gdp_contribution"]["triggers"].match(
+                    ctx.keys, qb + 1):
+                return "gdp_contribution", "gdp_contribution:percent"
             after = [k for k in ctx.keys[qb:qb + 3] if k not in ("،", ",", ")")][:1]
             if set(after) & spec["requires_after"]:
                 return name, "share:من"
             hits = match_any(spec["triggers"], ctx.keys, max(ca, qa - 12), qa)
             if hits:
                 return name, f"share:{hits[-1][2]}"
+            # قطاع النقل والاتصالات بنسبة وصلت إلى 25٪: a sector's part of a total
+            cue = _cue_before(ctx, qa, {"بنسبه"})
+            if cue is not None and sector_phrase(ctx, ca, cb, cue):
+                return name, "share:sector"
             continue
         neg = match_any(spec["negative"], ctx.keys, max(ca, qa - 8), min(cb, qb + 4))
         if neg:
@@ -499,15 +507,28 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
         hits = match_any(spec["triggers"], ctx.keys, window_a, window_b)
         if hits:
             return name, f"{name}:{hits[-1][2]}"
-        if name == "investment" and qa > 1 and (
-                ctx.keys[qa - 1] in t["deal_value_cues"]
-                or ctx.keys[qa - 2] in t["deal_value_cues"] and ctx.keys[qa - 1] in ("اجماليه", "كليه", "تقديريه")) \
+        if name == "investment" and _cue_before(ctx, qa, t["deal_value_cues"]) is not None \
                 and (match_any(t["deal_nouns"], ctx.keys, s_a, qa) or any(
                     r in t["project_nouns"] for k in ctx.keys[max(s_a, qa - 10):qa] for _, r in strip_clitic(k, ("و", "ب", "ل"), min_rest=3))):
             # صفقة بقيمة 1.6 مليار دولار، ومشروعان لقطاع الصحة بقيمة 176 مليون ريال: what a deal
             # or a project commits
             return name, f"{name}:deal_value"
     return None, None
+
+
+def _cue_before(ctx: Ctx, qa: int, cues: set) -> Optional[int]:
+    """Token index of a cue before the figure, across bridges (بقيمة إجمالية بلغت، بنسبة وصلت إلى)."""
+    t = tables()
+    i = qa - 1
+    while i >= 0 and qa - i <= 4:
+        k = ctx.keys[i]
+        if k in cues:
+            return i
+        if k in t["attr_bridges"] or k in ("(", "اجماليه", "كليه", "تقديريه", "بلغت", "بلغ", "وصلت", "وصل"):
+            i -= 1
+            continue
+        return None
+    return None
 
 
 def gas_unit(ctx: Ctx, qa: int, qb: int, unit: str) -> Optional[str]:
@@ -559,7 +580,16 @@ def is_source(ctx: Ctx, x, qa: int) -> bool:
         if any(r in cues for _, r in strip_clitic(k, ("و", "ف", "ل", "ب"), min_rest=2)):
             return True
     nxt = ctx.keys[b:min(b + 2, qa)]
-    return "ان" in nxt
+    if "ان" not in nxt:
+        return False
+    # وأوضح رئيس شركة X أن ...: X said it; but تعتزم X أن تساهم ...: X is who will do it
+    return not any(any(r in ctx_intent_verbs() for _, r in strip_clitic(k, ("و", "ف"), min_rest=3))
+                   for k in ctx.keys[max(0, a - 3):a])
+
+
+@lru_cache(maxsize=1)
+def ctx_intent_verbs() -> frozenset:
+    return frozenset(key(w) for w in load_yaml("facts")["intent_verbs"])
 
 
 SKIP_AT_CLAUSE_START = {"و", "ف", "كانت", "كان", "وكانت", "وكان", "قد", "وقد", "ان", "وان", "حيث", "فيما", "بينما",
@@ -1117,6 +1147,11 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     owner = owner_entity(ctx, ca, qa, in_clause)
     if owner is not None:
         return owner, "owner_entity"
+    if ftype == "share" and _cue_before(ctx, qa, {"بنسبه"}) is not None:
+        # قطاع الطاقة الذي ساهم الصندوق فيه ... بنسبة 29٪: the sector's part, not the funder's
+        sector = sector_phrase(ctx, ca, cb, qa)
+        if sector:
+            return sector, "sector"
     if in_clause:
         best = _best_entity(in_clause)
         if ftype == "energy_capacity" and getattr(best, "type", "") in ("ORG", "GPE", "LOC"):
