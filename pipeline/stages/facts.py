@@ -69,6 +69,7 @@ def tables() -> dict:
         "not_subject_heads": {key(w) for w in cfg["not_subject_heads"]},
         "sector_heads": {key(w) for w in cfg["sector_heads"]},
         "energy_heads": {key(w) for w in cfg["energy_heads"]},
+        "not_energy_sources": {key(w) for w in cfg["not_energy_sources"]},
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
@@ -734,8 +735,8 @@ def energy_after(ctx: Ctx, qb: int, cb: int) -> Optional[str]:
             _definite(keys[end]) or (keys[end].endswith(("يه", "ي", "ياح")) and len(keys[end]) >= 4)) \
             and keys[end] not in NOT_DEFINITE:
         end += 1
-    if end == i + 1:
-        return None
+    if end == i + 1 or keys[i + 1] in t["not_energy_sources"]:
+        return None  # الطاقة الكهربائية: what is produced, not a source
     s, e = ctx.doc.text_span(i, end)
     words = ctx.doc.text[s:e].split()
     if not key(words[0]).startswith("ال"):
