@@ -87,6 +87,8 @@ def rules() -> dict:
         "company_kinds": {key(w) for w in cfg["company_kinds"]},
         "function_words": {key(w) for w in cfg["function_words"]},
         "geo_heads": {key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
+        "geo_head_forms": with_clitics({key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
+                                       ("و", "ب", "ل", "ف", "وب", "ول")),
         "geo_heads_need_place": {key(w) for w in cfg["geo_features"]["heads_need_place"]},
         "geo_trailing": {key(w) for w in cfg["geo_features"]["trailing"]},
         "described_heads": {key(w) for w in cfg["described_cluster"]["heads"]},
@@ -581,10 +583,13 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
         return (not m.rule.startswith("model:"), m.end - m.start, rule_bonus)
 
     chosen: list[Mention] = []
+    taken: dict[int, Mention] = {}  # character -> the chosen mention covering it
     for m in sorted(mentions, key=prio, reverse=True):
-        clash = next((c for c in chosen if m.start < c.end and c.start < m.end), None)
+        clash = next((taken[c] for c in range(m.start, m.end) if c in taken), None)
         if clash is None:
             chosen.append(m)
+            for c in range(m.start, m.end):
+                taken[c] = m
         elif m.rule.startswith("gazetteer") and clash.type in ("CLUSTER", "ORG", "EVENT") and m.type in ("GPE",) \
                 and clash.start <= m.start and m.end <= clash.end:
             # a place inside a cluster/organisation name gives it a country and region
@@ -805,7 +810,10 @@ def geo_features(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[Mentio
     out = []
     r = f.r
     place_at = {_tok_at(doc, m.start): m for m in gaz if m.type in ("GPE", "LOC")}
+    forms = r["geo_head_forms"]
     for i in range(f.n - 1):
+        if f.keys[i] not in forms:
+            continue
         head = next((rest for c, rest in strip_clitic(f.keys[i], ("و", "ب", "ل", "ف", "وب", "ول"), min_rest=3)
                      if rest in r["geo_heads"]), None)
         if head is None or "\n" in f.gap(i):

@@ -73,7 +73,7 @@ def tables() -> dict:
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
-        "government_nouns": {key(w) for w in cfg["government_nouns"]},
+        "government_forms": with_clitics({key(w) for w in cfg["government_nouns"]}, ("و", "ف", "ل", "ب")),
         "possessed_attributes": {key(w) for w in cfg["possessed_attributes"]},
         "possessed_attribute_verbs": {key(w) for w in cfg["possessed_attribute_verbs"]},
         "facility_plurals": {key(w) for w in cfg["facility_plurals"]},
@@ -232,8 +232,9 @@ def government_anaphors(doc: Doc, keys: list[str]) -> list:
         return []
     out = []
     main = None
+    forms = t["government_forms"]
     for i, k in enumerate(keys):
-        if not any(r in t["government_nouns"] for _, r in strip_clitic(k, ("و", "ف", "ل", "ب"), min_rest=3)):
+        if k not in forms:
             continue
         code = _demonym_forms().get(keys[i + 1]) if i + 1 < len(keys) else None
         if code is None:
@@ -247,6 +248,12 @@ def government_anaphors(doc: Doc, keys: list[str]) -> list:
     return out
 
 
+@lru_cache(maxsize=4)
+def _facility_forms(kinds: frozenset) -> frozenset:
+    """محطة، ومحطة، مشروعا، والمشروع، للمشروع: every written form of a facility noun, bare or definite."""
+    return with_clitics(kinds | {k + "ا" for k in kinds} | {"ال" + k for k in kinds}, ("و", "ل", "ب", "ف", "ك", "وب", "ول"))
+
+
 def described_facilities(doc: Doc, keys: list[str], kinds: set) -> list:
     """أول محطة طاقة شمسية مستقلة في المملكة، مشروعا لإنتاج صفائح الحديد: an indefinite facility
     noun and the words that describe it, up to a clause break, a verb or a relative pronoun."""
@@ -254,8 +261,9 @@ def described_facilities(doc: Doc, keys: list[str], kinds: set) -> list:
     toks = doc.tokens
     n = len(keys)
     out = []
+    forms = _facility_forms(frozenset(kinds))
     for h, k in enumerate(keys):
-        if h + 1 >= n or toks[h].kind != "word":
+        if k not in forms or h + 1 >= n or toks[h].kind != "word":
             continue
         rest = k[1:] if k[:1] in ("و", "ل", "ب", "ف") and k[1:] in kinds else k
         if rest not in kinds and not (rest.endswith("ا") and rest[:-1] in kinds):
@@ -313,8 +321,9 @@ def facility_anaphors(doc: Doc, keys: list[str], line_of: list[int], ent_at: lis
         kind_of[id(x)] = w[:-1] if w not in kinds and w[:-1] in kinds else w  # مشروعا
     covered = {t for a, b, _ in ent_at for t in range(a, b)}
     out = []
+    forms = _facility_forms(frozenset(kinds))
     for i, k in enumerate(keys):
-        if i in covered or "ال" not in k[:4]:
+        if k not in forms or i in covered or "ال" not in k[:4]:
             continue
         for _, rest in strip_clitic(k, ("و", "ب", "ل", "ف", "ك", "وب", "ول", "")):
             if rest.startswith("ال") and rest[2:] in kinds:
