@@ -985,7 +985,7 @@ MODEL_SIGNALS = {"P", "PL", "C", "K"}  # a known first name, a title or speech v
 MODEL_WINDOW = 5  # tokens each side: the model's receptive field is 4 (depth 4, window 1)
 
 
-def _model_windows(doc: Doc, f: EntityFinder) -> list[tuple[int, int]]:
+def _model_windows(doc: Doc, f: EntityFinder, covered: set = frozenset()) -> list[tuple[int, int]]:
     """Token ranges the model reads: around words that signal a name, inside one sentence.
 
     The model costs about three times the rest of the pipeline per token; names it adds
@@ -998,7 +998,7 @@ def _model_windows(doc: Doc, f: EntityFinder) -> list[tuple[int, int]]:
     for a, b in doc.sentences:
         start = end = None
         for i in range(a, b):
-            if f.toks[i].kind != "word" or word_class(f.keys[i]) not in MODEL_SIGNALS:
+            if f.toks[i].kind != "word" or i in covered or word_class(f.keys[i]) not in MODEL_SIGNALS:
                 continue
             lo, hi = max(a, i - MODEL_WINDOW), min(b, i + MODEL_WINDOW + 1)
             if start is not None and lo <= end:
@@ -1012,8 +1012,9 @@ def _model_windows(doc: Doc, f: EntityFinder) -> list[tuple[int, int]]:
     return out
 
 
-def model_mentions(doc: Doc, f: EntityFinder) -> list[Mention]:
-    """Persons, organisations and places the statistical model tags, sentence by sentence."""
+def model_mentions(doc: Doc, f: EntityFinder, found: list[Mention] = ()) -> list[Mention]:
+    """Persons, organisations and places the statistical model tags, sentence by sentence.
+    ``found``: the rules' mentions; a name signal inside one needs no model (the rules win)."""
     ner = active_recognizer()
     if ner is None or not doc.sentences:
         return []
@@ -1022,7 +1023,10 @@ def model_mentions(doc: Doc, f: EntityFinder) -> list[Mention]:
     in_quantity = set()
     for q in doc.quantities:  # ريال، هللة، ملياران: units and numbers are never names
         in_quantity.update(range(_tok_at(doc, q.start), _tok_at(doc, max(q.end - 1, q.start)) + 1))
-    windows = _model_windows(doc, f)
+    covered = set()
+    for m in found:
+        covered.update(range(_tok_at(doc, m.start), _tok_at(doc, max(m.end - 1, m.start)) + 1))
+    windows = _model_windows(doc, f, covered)
     spans = ner.predict([f.keys[a:b] for a, b in windows])
     for (a, _), sent_spans in zip(windows, spans):
         for i, j, label in sent_spans:
@@ -1059,7 +1063,8 @@ def entities(doc: Doc) -> Doc:
     gaz = f.gazetteer_mentions()
     rule_mentions += industrial_cities(doc, f, gaz) + geo_features(doc, f, gaz)
     _place_after(doc, rule_mentions + gaz)
-    mentions = _resolve_overlaps(_drop_described_orgs(rule_mentions + latin + gaz) + kingdom + model_mentions(doc, f))
+    found = _drop_described_orgs(rule_mentions + latin + gaz) + kingdom
+    mentions = _resolve_overlaps(found + model_mentions(doc, f, found))
     # acronyms that were bound to a name are that name's mentions, not new ORGs
     doc.entities = _link(doc, mentions)
     _cluster_country_from_article(doc)
