@@ -79,6 +79,7 @@ def tables() -> dict:
         "facility_plurals": {key(w) for w in cfg["facility_plurals"]},
         "count_words": {key(w) for w in cfg["count_words"]},
         "deal_value_cues": {key(w) for w in cfg["deal_value_cues"]},
+        "funding_words": {key(w) for w in cfg["funding_words"]},
         "project_nouns": {key(w) for w in cfg["project_nouns"]},
         "people_groups": {key(w) for w in cfg["people_groups"] if " " not in w},
         "people_group_phrases": PhraseTable((w, w) for w in cfg["people_groups"]),
@@ -500,7 +501,7 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
                 return name, f"share:{hits[-1][2]}"
             # قطاع النقل والاتصالات بنسبة وصلت إلى 25٪: a sector's part of a total
             cue = _cue_before(ctx, qa, {"بنسبه"})
-            if cue is not None and sector_phrase(ctx, ca, cb, cue):
+            if cue is not None and sector_phrase(ctx, ca, cb, cue) and _funding_talk(ctx, s_a, qa, spec):
                 return name, "share:sector"
             continue
         neg = match_any(spec["negative"], ctx.keys, max(ca, qa - 8), min(cb, qb + 4))
@@ -524,6 +525,15 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
             # or a project commits
             return name, f"{name}:deal_value"
     return None, None
+
+
+def _funding_talk(ctx: Ctx, s_a: int, qa: int, share_spec: dict) -> bool:
+    """Is the sentence about parts of a total (funding, contributions), with no change word?
+    (قطاع الإسمنت بنسبة 2.48٪ after تراجع is a fall, not a share.)"""
+    if match_any(share_spec["negative"], ctx.keys, s_a, qa):
+        return False
+    t = tables()
+    return any(r in t["funding_words"] for k in ctx.keys[s_a:qa] for _, r in strip_clitic(k, ("و", "ب", "ل", "ف"), min_rest=3))
 
 
 def _cue_before(ctx: Ctx, qa: int, cues: set) -> Optional[int]:
@@ -974,9 +984,17 @@ def people_group_subject(ctx: Ctx, qb: int, cb: int) -> Optional[str]:
     """53 بالمئة من الموظفين هم من البيض، و3 بالمئة من المنحدرين من أصول لاتينية: the group a
     share counts, named after the figure in its clause."""
     t = tables()
+    keys = ctx.keys
     for i in range(qb, min(cb, qb + 7)):
         end = _people_group_at(ctx, i)
         if end is None:
+            continue
+        # the group is what the figure counts: right after من (و39 بالمئة من الآسيويين), after
+        # هم من (من الموظفين هم من البيض), or the predicate that ends the clause (من موظفيها رجال);
+        # not a word further on (من إجمالي القروض الشخصية على الخليجيين)
+        by_min = i == qb + 1 and keys[qb] == "من" or i >= qb + 2 and keys[i - 1] == "من" and keys[i - 2] in ("هم", "هن")
+        if not by_min and not ((end >= cb or ctx.doc.tokens[end].kind == "punct")
+                               and keys[i - 1] not in ("علي", "في", "من", "الي", "عن", "مع", "بين", "لدي")):
             continue
         cont = t["people_group_continuations"].match(ctx.keys, end)
         if cont:
@@ -1157,7 +1175,8 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     owner = owner_entity(ctx, ca, qa, in_clause)
     if owner is not None:
         return owner, "owner_entity"
-    if ftype == "share" and _cue_before(ctx, qa, {"بنسبه"}) is not None:
+    if ftype == "share" and _cue_before(ctx, qa, {"بنسبه"}) is not None \
+            and _funding_talk(ctx, s_a, qa, t["types"]["share"]):
         # قطاع الطاقة الذي ساهم الصندوق فيه ... بنسبة 29٪: the sector's part, not the funder's
         sector = sector_phrase(ctx, ca, cb, qa)
         if sector:
