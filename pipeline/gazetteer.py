@@ -126,8 +126,9 @@ def demonyms() -> dict[str, str]:
 
     out: dict[str, str] = {}
     for e in _entries():
-        if e.type != "GPE" or not e.country or e.region or e.source not in ("places_extra", "cldr"):
-            continue
+        if e.type != "GPE" or not e.country or e.region or e.source not in ("places_extra", "cldr") \
+                or getattr(e, "level", "country") not in ("country", "", None):
+            continue  # countries only: العلا -> علي, جدة -> جدي are words, not nationalities
         k = key(e.name)
         if " " in k or len(k) < 3:
             continue

@@ -590,7 +590,8 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
             chosen.append(m)
             for c in range(m.start, m.end):
                 taken[c] = m
-        elif m.rule.startswith("gazetteer") and clash.type in ("CLUSTER", "ORG", "EVENT") and m.type in ("GPE",) \
+        elif m.rule.startswith("gazetteer") and clash.type in ("CLUSTER", "ORG", "EVENT") \
+                and (m.type == "GPE" or m.type == "LOC" and m.country and clash.type == "CLUSTER") \
                 and clash.start <= m.start and m.end <= clash.end:
             # a place inside a cluster/organisation name gives it a country and region
             clash.country = clash.country or m.country
@@ -914,6 +915,30 @@ def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
     return out
 
 
+def _cluster_country_from_sentence(doc: Doc) -> None:
+    """إقليم قناة السويس سيشهد ... مدينة صناعية متخصصة في ...: a cluster with no country of its
+    own is in the country of the nearest place or nationality named in its first sentence."""
+    from ..gazetteer import _demonym_forms
+
+    sent_of = {}
+    for si, (a, b) in enumerate(doc.sentences):
+        for t in range(a, b):
+            sent_of[t] = si
+    places = []  # (token, country)
+    for e in doc.entities:
+        if e.type in ("GPE", "LOC") and e.country:
+            places += [(_tok_at(doc, m.start), e.country) for m in e.mentions]
+    forms = _demonym_forms()
+    places += [(i, forms[t.key]) for i, t in enumerate(doc.tokens) if t.kind == "word" and t.key in forms]
+    for e in doc.entities:
+        if e.type != "CLUSTER" or e.country or not e.mentions:
+            continue
+        at = _tok_at(doc, e.mentions[0].start)
+        same = [(abs(i - at), i > at, c) for i, c in places if sent_of.get(i) == sent_of.get(at)]
+        if same:
+            e.country = min(same)[2]  # the nearest, and before it on a tie
+
+
 def _cluster_country_from_article(doc: Doc) -> None:
     """A cluster with no country of its own is in the country the article is about, when one
     country has at least half of the article's country mentions."""
@@ -921,6 +946,7 @@ def _cluster_country_from_article(doc: Doc) -> None:
 
     if not any(e.type == "CLUSTER" and not e.country for e in doc.entities):
         return
+    _cluster_country_from_sentence(doc)
     counts = country_mention_counts(doc)
     if not counts:
         return
