@@ -147,3 +147,18 @@ def test_no_bare_name_for_a_described_company(monkeypatch):
 def test_not_an_entity_name(text, name, monkeypatch):
     monkeypatch.setenv("KHABAR_NER", "none")
     assert name not in {a for e in _entities(text) for a in [e.name, *e.aliases]}
+
+
+def test_cluster_country_and_region_from_its_sentence(monkeypatch):
+    """A described cluster in a sentence about Egypt is Egyptian even in a Saudi article; a named
+    subdivision in its sentence is its region, a city's province is not inferred."""
+    monkeypatch.setenv("KHABAR_NER", "none")
+    text = ("وقال رجال أعمال سعوديون إن السعودية تدعم المشروع. وتحدثت السعودية عن الاستثمار.\n"
+            "وأوضح تقرير لوزارة التجارة المصرية أن الإقليم سيشهد مدينة صناعية متخصصة في صناعة الأدوية.\n"
+            "ويقع مجمع الشمس الصناعي في دبي.\n"
+            "وتتوسع مدينة الجبيل الصناعية.")
+    rec = extract_text(text)
+    by_name = {c.name: c for c in rec.clusters}
+    assert by_name["مدينة صناعية متخصصة في صناعة الأدوية"].country == "EG", by_name
+    assert by_name["مجمع الشمس الصناعي"].region == "AE-DU", by_name
+    assert by_name["مدينة الجبيل الصناعية"].region is None, by_name

@@ -1094,4 +1094,26 @@ def entities(doc: Doc) -> Doc:
     # acronyms that were bound to a name are that name's mentions, not new ORGs
     doc.entities = _link(doc, mentions)
     _cluster_country_from_article(doc)
+    _cluster_region_from_sentence(doc)
     return doc
+
+
+def _cluster_region_from_sentence(doc: Doc) -> None:
+    """... مجمع محمد بن راشد للطاقة الشمسية في دبي: a cluster with no region of its own is in the
+    subdivision named nearest to it in its first sentence (the contract's region is one the text
+    names; a city's province is not inferred)."""
+    subdivisions = [(_tok_at(doc, m.start), e.country, doc.entity_regions[e.id]) for e in doc.entities
+                    if e.type == "GPE" and e.id in doc.entity_regions for m in e.mentions]
+    if not subdivisions:
+        return
+    sent_of = {}
+    for si, (a, b) in enumerate(doc.sentences):
+        for t in range(a, b):
+            sent_of[t] = si
+    for e in doc.entities:
+        if e.type != "CLUSTER" or e.id in doc.entity_regions or not e.mentions or not e.country:
+            continue
+        at = _tok_at(doc, e.mentions[0].start)
+        same = [(abs(i - at), i > at, r) for i, c, r in subdivisions if sent_of.get(i) == sent_of.get(at) and c == e.country]
+        if same:
+            doc.entity_regions[e.id] = min(same)[2]
