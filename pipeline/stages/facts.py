@@ -1178,7 +1178,8 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     if ftype == "share" and _cue_before(ctx, qa, {"بنسبه"}) is not None \
             and _funding_talk(ctx, s_a, qa, t["types"]["share"]):
         # قطاع الطاقة الذي ساهم الصندوق فيه ... بنسبة 29٪: the sector's part, not the funder's
-        sector = sector_phrase(ctx, ca, cb, qa)
+        # (named in the clause, or heading the sentence: وكذلك قطاع الزراعة؛ حيث أسهم ... بنسبة)
+        sector = sector_phrase(ctx, ca, cb, qa) or sector_phrase(ctx, s_a, cb, qa)
         if sector:
             return sector, "sector"
     if in_clause:
