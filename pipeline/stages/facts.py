@@ -527,6 +527,37 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
     return None, None
 
 
+def localized_item(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
+    """دعم للاستثمار في الحديد الصلب والأنابيب مع فرص توطين تصل إلى 65٪: a localization share
+    belongs to what is localized, the phrase before مع (past its own money figure)."""
+    keys = ctx.keys
+    s_a = ctx.doc.sentences[ctx.sent_of[qa]][0]
+    for i in range(qa - 1, max(s_a, qa - 8), -1):
+        if keys[i] not in ("توطين", "التوطين"):
+            continue
+        m = i - 1
+        if m > s_a and keys[m] in ("فرص", "نسبه", "بنسبه"):
+            m -= 1
+        if m <= s_a or keys[m] != "مع":
+            return None
+        end = m
+        while end > s_a and keys[end - 1] in ("،", ","):
+            end -= 1
+        # كمعدات ثابتة بمبلغ 22 مليار ريال، مع ...: past the item's own value
+        for (a, b), q in zip(ctx.q_tok, ctx.doc.quantities):
+            if b == end and a > s_a and keys[a - 1] in tables()["deal_value_cues"]:
+                end = a - 1
+        item = subject_before(ctx, end)
+        if isinstance(item, str):
+            words = item.split()
+            # دعما كمعدات ثابتة: كـ (as) introduces the item
+            cut = next((n for n in range(1, len(words)) if words[n].startswith("ك") and len(words[n]) > 4), None)
+            if cut is not None:
+                item = " ".join([words[cut][1:]] + words[cut + 1:])
+        return item
+    return None
+
+
 def _funding_talk(ctx: Ctx, s_a: int, qa: int, share_spec: dict) -> bool:
     """Is the sentence about parts of a total (funding, contributions), with no change word?
     (قطاع الإسمنت بنسبة 2.48٪ after تراجع is a fall, not a share.)"""
@@ -1175,6 +1206,9 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     owner = owner_entity(ctx, ca, qa, in_clause)
     if owner is not None:
         return owner, "owner_entity"
+    localized = localized_item(ctx, ca, qa) if ftype == "share" else None
+    if localized:
+        return localized, "localized_item"
     if ftype == "share" and _cue_before(ctx, qa, {"بنسبه"}) is not None \
             and _funding_talk(ctx, s_a, qa, t["types"]["share"]):
         # قطاع الطاقة الذي ساهم الصندوق فيه ... بنسبة 29٪: the sector's part, not the funder's
