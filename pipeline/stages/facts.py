@@ -67,6 +67,7 @@ def tables() -> dict:
         "attr_generic": {key(w) for w in cfg["attribute_subject"]["generic"]},
         "subject_verbs": {key(w) for w in cfg["subject_verbs"] if " " not in w},
         "not_subject_heads": {key(w) for w in cfg["not_subject_heads"]},
+        "measure_nouns": {key(w) for w in cfg["measure_nouns"]},
         "sector_heads": {key(w) for w in cfg["sector_heads"]},
         "energy_heads": {key(w) for w in cfg["energy_heads"]},
         "not_energy_sources": {key(w) for w in cfg["not_energy_sources"]},
@@ -1144,6 +1145,8 @@ def _names_a_referent(ctx: Ctx, i: int) -> bool:
         return False
     r, t = entity_rules(), tables()
     stem = ctx.keys[i][2:]
+    if ctx.keys[i] in t["measure_nouns"]:
+        return False  # هذا العدد، هذه القيمة
     return (stem in r["kinds"] or stem in r["cluster_markers"] or stem in r["facility_kinds"]
             or ctx.keys[i] in t["not_subject_heads"] or ctx.keys[i] in t["attr_generic"])
 
