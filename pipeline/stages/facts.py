@@ -1107,8 +1107,14 @@ def possessed_attribute_subject(ctx: Ctx, ca: int, qa: int):
                               for _, r in strip_clitic(keys[v], ("و", "ف"), min_rest=3)):  # (ستبلغ)
             return None
         end = v
-        if keys[end - 1] in ("التي", "الذي", "اللذين", "اللتين"):
+        # التي من المتوقع أن تصل استثماراتها: past the relative pronoun and a modal frame
+        while end > ca + 1 and keys[end - 1] in ("التي", "الذي", "اللذين", "اللتين", "ان", "المتوقع", "من",
+                                                  "المقرر", "المنتظر", "المرتقب", "يتوقع", "يتوقع"):
             end -= 1
+        # ... في أرامكو السعودية خلال السنوات الخمس المقبلة تصل قيمتها: past a time phrase
+        when = next((i for i in range(end - 1, max(ca, end - 6), -1) if keys[i] in ("خلال", "منذ", "حتي", "طوال")), None)
+        if when is not None:
+            end = when
         if any(any(r in INVESTMENT_NOUNS for _, r in strip_clitic(k, ("و", "ب", "ل"), min_rest=3))
                for k in keys[max(ca, end - 4):end]):
             return None  # استقطاب استثمارات يقدر حجمها: the attribute is the money's own
