@@ -219,3 +219,22 @@ def test_not_a_fact(text, ftype):
     ftype, _, how = ftype.partition(":")
     hits = [f for f in _facts(text) if f.type == ftype and (not how or f.rule.endswith(f"subject:{how}"))]
     assert not hits, [(f.value, f.rule) for f in hits]
+
+
+MODALITY = [
+    ("وستُخلق 3 ملايين فرصة عمل في قطاع الطاقة المتجددة.", "jobs", "expected"),
+    ("وستوفر شركة سابك 900 وظيفة مباشرة.", "jobs", "expected"),
+    ("فقد بلغ عدد العاملات في شركة سابك 2120 عاملة.", "jobs", "reported"),
+    ("وقد توفر شركة سابك 400 وظيفة إذا اكتمل التوسع.", "jobs", "potential"),
+    ("ومن المقدر أن تبلغ تكلفة مشروع نوفا للطاقة 4 مليارات ريال.", "investment", "expected"),
+    ("وتقدم شركة سابك دعما للاستثمار في الصمامات مع فرص توطين تصل إلى 65 بالمئة.", "share", "potential"),
+    ("ووقعت شركة سابك صفقة بقيمة 3 مليارات ريال مع سيارات النقل في 2015.", "investment", "reported"),
+]
+
+
+@pytest.mark.parametrize("text, ftype, modality", MODALITY)
+def test_modality(text, ftype, modality):
+    """Future verbs (س + imperfect) expect; قد hedges only before an imperfect; فرص توطين is potential."""
+    facts = [f for f in _facts(text) if f.type == ftype]
+    assert facts, [(f.type, f.value, f.rule) for f in _facts(text)]
+    assert facts[0].modality == modality

@@ -57,6 +57,7 @@ def tables() -> dict:
         "gases": PhraseTable((w, g) for g, ws in cfg["gases"].items() for w in ws),
         "net_zero": PhraseTable((w, w) for w in cfg["net_zero_phrases"]),
         "modality": PhraseTable((w, m) for m, ws in cfg["modality"].items() for w in ws),
+        "not_future_verbs": {key(w) for w in cfg["not_future_verbs"]},
         "year_cues": {key(w) for w in cfg["year_cues"]},
         "scopes": PhraseTable((w, s) for s, ws in cfg["scopes"].items() for w in ws),
         "ordinals": {key(w) for w in cfg["heading_ordinals"]},
@@ -452,11 +453,32 @@ def _year_in(ctx: Ctx, a: int, b: int, t: dict) -> tuple[Optional[int], Optional
     return None, None
 
 
+def _modality_hits(ctx: Ctx, a: int, b: int) -> list:
+    """Modality cues in keys[a:b]: the table's, and any future verb (سيشهد، ستُخلق)."""
+    keys = ctx.keys
+    hits = [h for h in match_any(tables()["modality"], ctx.keys, a, b)
+            # قد before a past verb (فقد بلغ) affirms; only before an imperfect it hedges
+            if not (keys[h[0]] in ("قد", "فقد", "وقد", "لقد") and h[0] + 1 < len(keys)
+                    and not keys[h[0] + 1].startswith(("ي", "ت", "ن")))]
+    for i in range(a, b):
+        if _future_verb(keys[i]) and not any(h[0] <= i < h[1] for h in hits):
+            hits.append((i, i + 1, "expected"))
+    return sorted(hits)
+
+
+def _future_verb(k: str) -> bool:
+    """سيوفر، ستُخلق، وسيشهد: س + an imperfect verb (not سيارات، سياسة، ستة، ستين)."""
+    if k[:1] in ("و", "ف") and len(k) > 4:
+        k = k[1:]
+    return (k[:2] in ("سي", "ست", "سن") and 4 <= len(k) <= 7 and not k.endswith(("ه", "ات", "ين", "ون"))
+            and k not in tables()["not_future_verbs"])
+
+
 def find_modality(ctx: Ctx, qa: int, qb: int) -> tuple[str, Optional[str]]:
     ca, cb = clause_bounds(ctx, qa, qb)
-    hits = match_any(tables()["modality"], ctx.keys, ca, qb)
+    hits = _modality_hits(ctx, ca, qb)
     # the figure's own year cue (بحلول) after it also makes it expected
-    after = match_any(tables()["modality"], ctx.keys, qb, min(cb, qb + 6))
+    after = _modality_hits(ctx, qb, min(cb, qb + 6))
     order = {"target": 3, "potential": 2, "expected": 1}
     found = [h[2] for h in hits] + [h[2] for h in after if h[2] == "expected"]
     if not found:
