@@ -391,7 +391,8 @@ class EntityFinder:
                     continue
                 if j > start and kk.startswith("ال") and len(kk) >= 5 and not kk.startswith("لل"):
                     j += 1  # a family name (النعيمي) closes the name
-                elif j == start + 1 and not cue and self.keys[start] in known and _foreign_family_name(kk, r):
+                elif j == start + 1 and not cue and self.keys[start] in known and len(self.keys[start]) >= 3 \
+                        and _foreign_family_name(kk, r):
                     j += 1  # دونالد ترامب، جون مور: an unknown word after a first name is its family name
                 break
             if j - start >= 2 or (cue and j - start >= 1 and j < self.n and self.keys[j] in ("،", ",")):
@@ -530,6 +531,7 @@ def _foreign_family_name(k: str, r: dict) -> bool:
     a verb, a relative pronoun or a kind word."""
     return (len(k) >= 3 and not k.startswith(("ال", "و", "ب", "ل", "ف", "ك", "س"))
             and not (k.startswith(("ي", "ن", "ا")) and len(k) <= 5)  # يعمل، أكسيد (ترامب، توماس are names)
+            and not (k.endswith("ا") and len(k) <= 5)  # مرورا: an accusative adverb (أوباما is a name)
             and k not in r["stops"] and k not in r["kinds"] and k not in r["verbs"] and k not in r["function_words"]
             and not k.endswith(("ه", "ات", "ها")))
 
