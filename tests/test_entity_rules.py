@@ -164,3 +164,17 @@ def test_cluster_country_and_region_from_its_sentence(monkeypatch):
     assert by_name["مدينة صناعية متخصصة في صناعة الأدوية"].country == "EG", by_name
     assert by_name["مجمع الشمس الصناعي"].region == "AE-DU", by_name
     assert by_name["مدينة الجبيل الصناعية"].region is None, by_name
+
+
+@pytest.mark.parametrize("text, alias, fuller", [
+    ("وقال الأمير تركي بن سعود بن محمد آل سعود إن المشروع مهم. وأضاف تركي بن سعود أن العمل بدأ.",
+     "تركي بن سعود", "تركي بن سعود بن محمد آل سعود"),
+    ("ووقعت الشركة السعودية للكهرباء العقد. وقالت شركة الكهرباء إن التنفيذ يبدأ قريبا.",
+     "شركة الكهرباء", "الشركة السعودية للكهرباء"),
+])
+def test_short_names_link_to_the_fuller_one(text, alias, fuller, monkeypatch):
+    """A person's name that begins a longer one, and a company's kind word with part of the other's
+    words, are the same referent as the fuller name."""
+    monkeypatch.setenv("KHABAR_NER", "none")
+    ents = [e for e in _entities(text) if alias in e.aliases]
+    assert len(ents) == 1 and fuller in ents[0].aliases, [(e.name, e.aliases) for e in _entities(text)]

@@ -376,7 +376,8 @@ class EntityFinder:
                     i += 1
                     continue
             j = start
-            while j < self.n and j - start < 6:
+            # (a lineage runs longer: تركي بن سعود بن محمد آل سعود)
+            while j < self.n and (j - start < 6 or j - start < 9 and self.keys[j - 1] in ("بن", "ابن", "بنت", "ال")):
                 t, kk = self.toks[j], self.keys[j]
                 if t.kind != "word" or kk in r["stops"] or kk in r["kinds"] or kk in r["person_cues"]:
                     break
@@ -699,6 +700,49 @@ def _link(doc: Doc, mentions: list[Mention]):
                 into["types"] += grp["types"]
                 into["rules"] += grp["rules"]
                 into["country"] = into["country"] or grp["country"]
+                grp["mentions"] = []
+                break
+    # شركة الكهرباء after الشركة السعودية للكهرباء: a company named by its kind word and part of
+    # the other's words (للكهرباء is الكهرباء) is that company
+    def company_core(name: str):
+        words = name_key(name).split()
+        if len(words) < 2:
+            return None
+        kind = words[0][2:] if words[0].startswith("ال") else words[0]
+        if kind not in rules()["company_kinds"]:
+            return None
+        return kind, {"ال" + w[2:] if w.startswith("لل") else w for w in words[1:]}
+
+    orgs = [g for g, grp in enumerate(groups) if grp["types"][0] == "ORG" and grp["mentions"]]
+    cores = {g: [c for c in (company_core(a) for a in groups[g]["aliases"]) if c] for g in orgs}
+    for g in orgs:
+        for kind, core in cores[g]:
+            into_g = next((h for h in orgs if h != g and groups[h]["mentions"] and any(
+                k2 == kind and core < c2 for k2, c2 in cores[h])), None)
+            if into_g is not None and groups[g]["mentions"]:
+                grp, into = groups[g], groups[into_g]
+                into["aliases"] += [a for a in grp["aliases"] if a not in into["aliases"]]
+                into["mentions"] += grp["mentions"]
+                into["types"] += grp["types"]
+                into["rules"] += grp["rules"]
+                grp["mentions"] = []
+    # تركي بن سعود after تركي بن سعود بن محمد آل سعود: a person's name that begins a longer
+    # person's name in the same article is the same person, named short
+    persons = [g for g, grp in enumerate(groups) if grp["types"][0] == "PERSON" and grp["mentions"]]
+    for g in persons:
+        short = min((name_key(a).split() for a in groups[g]["aliases"]), key=len)
+        if len(short) < 2:
+            continue
+        for h in persons:
+            if h == g or not groups[h]["mentions"] or not groups[g]["mentions"]:
+                continue
+            if any(len(w) > len(short) and w[:len(short)] == short
+                   for w in (name_key(a).split() for a in groups[h]["aliases"])):
+                grp, into = groups[g], groups[h]
+                into["aliases"] += [a for a in grp["aliases"] if a not in into["aliases"]]
+                into["mentions"] += grp["mentions"]
+                into["types"] += grp["types"]
+                into["rules"] += grp["rules"]
                 grp["mentions"] = []
                 break
     groups = [grp for grp in groups if grp["mentions"]]
