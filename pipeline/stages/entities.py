@@ -85,6 +85,7 @@ def rules() -> dict:
         "outlet_cues": {key(w) for w in cfg["outlet_cues"]},
         "deal_nouns": {key(w) for w in cfg["deal_nouns"]},
         "company_kinds": {key(w) for w in cfg["company_kinds"]},
+        "royal_titles": {key(w) for w in cfg["royal_titles"]},
         "function_words": {key(w) for w in cfg["function_words"]},
         "geo_heads": {key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
         "geo_head_forms": with_clitics({key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
@@ -231,7 +232,7 @@ class EntityFinder:
                 if k > j and kk in r["trailing_adjectives"]:
                     break
                 # an indefinite word after a definite one starts a new phrase (… الصناعية ميزانية)
-                if k > j and prev.startswith(("ال", "لل")) and not kk.startswith(("ال", "لل", "ل", "وال")) \
+                if k > j and prev.startswith(("ال", "لل", "وال")) and not kk.startswith(("ال", "لل", "ل", "وال")) \
                         and kk not in r["person_names"] and kk not in ("بن", "ابن", "ال", "عبد") \
                         and prev not in ("الشيخ", "الملك", "الامير", "الامام"):
                     break
@@ -280,9 +281,25 @@ class EntityFinder:
             parts_end = j + len(run)
         etype = kind
         all_keys = set(content)
+        if kind == "CLUSTER" and kind_word in CITY_WORDS and content and content[0] in r["royal_titles"]:
+            # the name runs on through its genitive and its conjuncts (للعلوم والتقنية)
+            k = parts_end
+            while k < self.n and k - j < 9 and self.toks[k].kind == "word" and "\n" not in self.gap(k - 1) \
+                    and (self.keys[k].startswith("وال") or self.keys[k].startswith("لل") and self.keys[k - 1] not in ("،", ",")) \
+                    and not self.gap(k - 1).strip():
+                k += 1
+            if k > parts_end:
+                parts_end = k
+                content = [x for x in self.keys[j:parts_end] if x not in QUOTES_OPEN | QUOTES_CLOSE]
+                all_keys = set(content)
         if kind == "CLUSTER" and not quoted:  # مجمع "بلاسكيم": a quoted proper name needs no marker
             if not any(any(k.endswith(mk) or k == mk for mk in r["cluster_markers"]) for k in all_keys):
-                return None
+                # مدينة الملك عبدالعزيز للعلوم والتقنية، مدينة الملك فهد الطبية: a city named after a
+                # royal for a purpose other than industry is an institution
+                if kind_word in CITY_WORDS and content[0] in r["royal_titles"] and len(content) >= 3:
+                    etype = "ORG"
+                else:
+                    return None
         if kind_word in ("مجموعه",):
             if any(k in r["group_cluster_markers"] for k in all_keys) or cluster_talk:
                 etype = "CLUSTER"
