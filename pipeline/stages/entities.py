@@ -190,13 +190,16 @@ class EntityFinder:
                 return None
         else:
             k = j
-            while k < self.n and k - j < 7:
+            # (a name holding a lineage runs longer: مجمع الشيخ محمد بن راشد آل مكتوم للطاقة الشمسية)
+            while k < self.n and (k - j < 7 or k - j < 10 and ("بن" in self.keys[j:k] or "ال" in self.keys[j:k])):
                 t = self.toks[k]
                 kk = self.keys[k]
                 if t.kind == "latin" or t.kind == "num":
                     break
-                if t.kind != "word" or kk in r["stops"] or (k > j and kk in r["kinds"]):
+                if t.kind != "word" or (k > j and kk in r["kinds"]):
                     break
+                if kk in r["stops"] and not (k == j and kk in r["royal_titles"]):
+                    break  # (a royal title opens a name: مجمع الشيخ محمد بن راشد، مركز الملك فيصل)
                 # a verb or a بـ/كـ phrase ends a name (بالتعاون، كأكبر; يقوم، تعد)
                 # (a short word in با- is a name's own: أكوا باور)
                 if k > j and (kk.startswith(("بال", "كال", "لت", "لا", "لإ")) or kk.startswith("با") and len(kk) >= 5
@@ -231,8 +234,10 @@ class EntityFinder:
                     break
                 if k > j and kk in r["trailing_adjectives"]:
                     break
-                # an indefinite word after a definite one starts a new phrase (… الصناعية ميزانية)
+                # an indefinite word after a definite one starts a new phrase (… الصناعية ميزانية;
+                # not وينبع after للجبيل, checked above)
                 if k > j and prev.startswith(("ال", "لل", "وال")) and not kk.startswith(("ال", "لل", "ل", "وال")) \
+                        and not (kk.startswith("و") and prev.startswith("لل")) \
                         and kk not in r["person_names"] and kk not in ("بن", "ابن", "ال", "عبد") \
                         and prev not in ("الشيخ", "الملك", "الامير", "الامام"):
                     break
