@@ -48,7 +48,7 @@ CASES = {
          ("CLUSTER", "مجمع الشيخ محمد بن راشد آل مكتوم للطاقة الشمسية", "AE")),
     ],
     "a place coordinated with a genitive place stays in the name": [
-        ("كلفت الحكومة الهيئة الملكية للجبيل وينبع بإدارة المدينة.", ("ORG", "الهيئة الملكية للجبيل وينبع", None)),
+        ("كلفت الحكومة الهيئة الملكية للجبيل وينبع بإدارة المدينة.", ("ORG", "الهيئة الملكية للجبيل وينبع", "SA")),
     ],
     "a known first name takes the unknown word after it as a family name": [
         ("وانتقد الرئيس الأمريكي دونالد ترامب الاتفاق.", ("PERSON", "دونالد ترامب", None)),
