@@ -75,6 +75,7 @@ def tables() -> dict:
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
+        "attraction_verbs": {key(w) for w in cfg["attraction_verbs"]},
         "government_forms": with_clitics({key(w) for w in cfg["government_nouns"]}, ("و", "ف", "ل", "ب")),
         "possessed_attributes": {key(w) for w in cfg["possessed_attributes"]},
         "possessed_attribute_verbs": {key(w) for w in cfg["possessed_attribute_verbs"]},
@@ -1237,6 +1238,12 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
     owner = owner_entity(ctx, ca, qa, in_clause)
     if owner is not None:
         return owner, "owner_entity"
+    if ftype == "investment" and any(any(r in t["attraction_verbs"] for _, r in strip_clitic(k, ("و", "ف", "ل", "ب"), min_rest=3))
+                                     for k in ctx.keys[ca:qa]):
+        # استقطاب استثمارات ... 145 مليار ريال لمشروع الجبيل2: attracted money is about where it goes
+        dest = [x for x in ctx.ent_at if ca <= x[0] < cb and getattr(x[2], "type", "") in ("CLUSTER", "FACILITY")]
+        if dest:
+            return min(dest, key=lambda x: (x[2].type != "CLUSTER", abs(x[0] - qa)))[2], "attracted_to"
     localized = localized_item(ctx, ca, qa) if ftype == "share" else None
     if localized:
         return localized, "localized_item"
