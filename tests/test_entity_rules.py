@@ -86,6 +86,9 @@ CASES = {
 }
 
 NOT_IN = {
+    "a kind word followed by a purpose describes, it does not name": [
+        ("وعملت الهيئة وفق خطط محكمة واستراتيجيات منظمة لإرساء بنية تحتية صلبة.", "منظمة لإرساء بنية تحتية صلبة"),
+    ],
     "a canal or a region head names a location only before a known place": [
         ("وقال مدير قناة العربية إن البث مستمر.", "قناة العربية"),
         ("وأدى التقدم التقني إلى خفض التكاليف.", "وأدى التقدم"),

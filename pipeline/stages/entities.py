@@ -263,6 +263,8 @@ class EntityFinder:
         content = [k for k in self.keys[j:parts_end] if k not in QUOTES_OPEN | QUOTES_CLOSE]
         if not content or (content[0] in r["generic"] and not latin_span and not quoted):
             return None  # منطقة صناعية رئيسية، مبادرة تابعة ل...: a description, not a name
+        if not latin_span and not quoted and content[0].startswith(("لا", "لت")) and len(content[0]) >= 5:
+            return None  # استراتيجيات منظمة لإرساء بنية تحتية، صندوق لتمويل: a purpose, not a name
         nisba = [k.endswith(("ي", "يه")) and not k.startswith("ال") for k in content]
         if kind != "CLUSTER" and not latin_span and not quoted and not kind_word.startswith("ال") and (
                 content[0].startswith("لل")
