@@ -1074,6 +1074,10 @@ def _plausible_model_name(f: EntityFinder, words: list[str], etype: str, clitic:
     # الاحتباس الحراري، الصعيد الإقليمي، الحكيم: Arabic personal names do not open with the article
     if etype == "PERSON" and first.startswith("ال") and not (i > 0 and f.keys[i - 1] in f.r["person_cues"]):
         return False
+    # الشركة العالمية، المصرف المركزي: a definite kind word with an adjective refers back; the rules
+    # read it when a genitive (للكهرباء) makes it a name
+    if etype == "ORG" and first.startswith("ال") and first[2:] in f.r["kinds"] and not any(w.startswith("لل") for w in words):
+        return False
     return True
 
 
