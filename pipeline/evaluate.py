@@ -69,12 +69,13 @@ class Counts:
 
 @dataclass
 class Accuracy:
-    right: int = 0
+    right: float = 0
     total: int = 0
 
-    def add(self, ok: bool) -> None:
+    def add(self, ok) -> None:
+        """A pair's score: True/False, or a fraction (a Jaccard overlap)."""
         self.total += 1
-        self.right += bool(ok)
+        self.right += float(ok)
 
     def value(self) -> Optional[float]:
         return round(self.right / self.total, 4) if self.total else None
@@ -196,7 +197,10 @@ def score_article(rec: dict, gold: dict, acc: dict, by_type: dict) -> ArticleSco
         acc["cluster_country"].add(p.get("country") == g.get("country"))
         acc["cluster_region"].add(p.get("region") == g.get("region"))
         gs, ps = set(g.get("sectors", [])), set(p.get("sectors", []))
-        acc["cluster_sectors_jaccard"].add(True) if gs == ps else acc["cluster_sectors_jaccard"].add(False)
+        acc["cluster_sectors_jaccard"].add(len(gs & ps) / len(gs | ps) if gs | ps else 1.0)
+        acc["cluster_sectors_exact"].add(gs == ps)
+        ge, pe = set(g.get("energy_sources") or []), set(p.get("energy_sources") or [])
+        acc["cluster_energy_jaccard"].add(len(ge & pe) / len(ge | pe) if ge | pe else 1.0)
         acc["cluster_targets"].add(sorted(t["year"] for t in p.get("targets", [])) == sorted(t["year"] for t in g.get("targets", [])))
     return s
 

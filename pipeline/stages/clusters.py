@@ -27,11 +27,22 @@ def cluster_scope(ctx, entity) -> list[tuple[int, int]]:
     for a, b, subj in ctx.sections:
         if subj is entity:
             return [(a, b)]
-    sents = set()
-    for a, _, e in ctx.ent_at:
-        if e is entity:
-            sents.add(ctx.sent_of[a])
-    return [ctx.doc.sentences[s] for s in sorted(sents)]
+    mine = sorted(a for a, _, e in ctx.ent_at if e is entity)
+    others = sorted(a for a, _, e in ctx.ent_at if e is not entity and getattr(e, "type", "") == "CLUSTER")
+    out = []
+    for s in sorted({ctx.sent_of[a] for a in mine}):
+        sa, sb = ctx.doc.sentences[s]
+        rivals = [a for a in others if sa <= a < sb]
+        if not rivals:
+            out.append((sa, sb))
+            continue
+        # several clusters in one sentence: each is about the words from its name to the next
+        # cluster's (the first also owns what precedes it)
+        for a in (x for x in mine if sa <= x < sb):
+            nxt = min([r for r in rivals if r > a] + [sb])
+            start = sa if all(r > a for r in rivals) else a
+            out.append((start, nxt))
+    return out
 
 
 def sectors_and_sources(ctx, ranges) -> tuple[list[str], list[str]]:
