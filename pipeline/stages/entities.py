@@ -655,6 +655,16 @@ def _occurrences(text: str, word: str):
         start = text.find(word, start + 1)
 
 
+def _merge_group(grp: dict, into: dict) -> None:
+    """Move a linking group's mentions and names into another (the emptied one is dropped later)."""
+    into["aliases"] += [a for a in grp["aliases"] if a not in into["aliases"]]
+    into["mentions"] += grp["mentions"]
+    into["types"] += grp["types"]
+    into["rules"] += grp["rules"]
+    into["country"] = into["country"] or grp["country"]
+    grp["mentions"] = []
+
+
 def _link(doc: Doc, mentions: list[Mention]):
     """Merge mentions into entities by shared alias keys; return contract Entities."""
     from ..models import Entity, Span
@@ -716,15 +726,7 @@ def _link(doc: Doc, mentions: list[Mention]):
             # (أرامكو السعودية), not with an ordinal (الثانية)
             if any(n.startswith(short + " ") and _short_form_of(short, n[len(short) + 1:])
                    for n in (name_key(a) for a in groups[h]["aliases"])):
-                grp, into = groups[g], groups[h]
-                for a in grp["aliases"]:
-                    if a not in into["aliases"]:
-                        into["aliases"].append(a)
-                into["mentions"] += grp["mentions"]
-                into["types"] += grp["types"]
-                into["rules"] += grp["rules"]
-                into["country"] = into["country"] or grp["country"]
-                grp["mentions"] = []
+                _merge_group(groups[g], groups[h])
                 break
     # شركة الكهرباء after الشركة السعودية للكهرباء: a company named by its kind word and part of
     # the other's words (للكهرباء is الكهرباء) is that company
@@ -744,12 +746,7 @@ def _link(doc: Doc, mentions: list[Mention]):
             into_g = next((h for h in orgs if h != g and groups[h]["mentions"] and any(
                 k2 == kind and core < c2 for k2, c2 in cores[h])), None)
             if into_g is not None and groups[g]["mentions"]:
-                grp, into = groups[g], groups[into_g]
-                into["aliases"] += [a for a in grp["aliases"] if a not in into["aliases"]]
-                into["mentions"] += grp["mentions"]
-                into["types"] += grp["types"]
-                into["rules"] += grp["rules"]
-                grp["mentions"] = []
+                _merge_group(groups[g], groups[into_g])
     # تركي بن سعود after تركي بن سعود بن محمد آل سعود: a person's name that begins a longer
     # person's name in the same article is the same person, named short
     persons = [g for g, grp in enumerate(groups) if grp["types"][0] == "PERSON" and grp["mentions"]]
@@ -762,12 +759,7 @@ def _link(doc: Doc, mentions: list[Mention]):
                 continue
             if any(len(w) > len(short) and w[:len(short)] == short
                    for w in (name_key(a).split() for a in groups[h]["aliases"])):
-                grp, into = groups[g], groups[h]
-                into["aliases"] += [a for a in grp["aliases"] if a not in into["aliases"]]
-                into["mentions"] += grp["mentions"]
-                into["types"] += grp["types"]
-                into["rules"] += grp["rules"]
-                grp["mentions"] = []
+                _merge_group(groups[g], groups[h])
                 break
     groups = [grp for grp in groups if grp["mentions"]]
     # later plain occurrences of a known alias (an acronym, a quoted short name) are mentions too
