@@ -977,15 +977,20 @@ def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
     return out
 
 
+def _sentence_of(doc: Doc) -> list[int]:
+    """Token index -> sentence index."""
+    sent_of = [0] * len(doc.tokens)
+    for si, (a, b) in enumerate(doc.sentences):
+        sent_of[a:b] = [si] * (b - a)
+    return sent_of
+
+
 def _cluster_country_from_sentence(doc: Doc) -> None:
     """إقليم قناة السويس سيشهد ... مدينة صناعية متخصصة في ...: a cluster with no country of its
     own is in the country of the nearest place or nationality named in its first sentence."""
     from ..gazetteer import _demonym_forms
 
-    sent_of = {}
-    for si, (a, b) in enumerate(doc.sentences):
-        for t in range(a, b):
-            sent_of[t] = si
+    sent_of = _sentence_of(doc)
     places = []  # (token, country)
     for e in doc.entities:
         if e.type in ("GPE", "LOC") and e.country:
@@ -996,7 +1001,7 @@ def _cluster_country_from_sentence(doc: Doc) -> None:
         if e.type != "CLUSTER" or e.country or not e.mentions:
             continue
         at = _tok_at(doc, e.mentions[0].start)
-        same = [(abs(i - at), i > at, c) for i, c in places if sent_of.get(i) == sent_of.get(at)]
+        same = [(abs(i - at), i > at, c) for i, c in places if sent_of[i] == sent_of[at]]
         if same:
             e.country = min(same)[2]  # the nearest, and before it on a tie
 
@@ -1173,14 +1178,11 @@ def _cluster_region_from_sentence(doc: Doc) -> None:
                     if e.type == "GPE" and e.id in doc.entity_regions for m in e.mentions]
     if not subdivisions:
         return
-    sent_of = {}
-    for si, (a, b) in enumerate(doc.sentences):
-        for t in range(a, b):
-            sent_of[t] = si
+    sent_of = _sentence_of(doc)
     for e in doc.entities:
         if e.type != "CLUSTER" or e.id in doc.entity_regions or not e.mentions or not e.country:
             continue
         at = _tok_at(doc, e.mentions[0].start)
-        same = [(abs(i - at), i > at, r) for i, c, r in subdivisions if sent_of.get(i) == sent_of.get(at) and c == e.country]
+        same = [(abs(i - at), i > at, r) for i, c, r in subdivisions if sent_of[i] == sent_of[at] and c == e.country]
         if same:
             doc.entity_regions[e.id] = min(same)[2]

@@ -75,6 +75,7 @@ def tables() -> dict:
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
+        "intent_verbs": {key(w) for w in cfg["intent_verbs"]},
         "attraction_verbs": {key(w) for w in cfg["attraction_verbs"]},
         "government_forms": with_clitics({key(w) for w in cfg["government_nouns"]}, ("و", "ف", "ل", "ب")),
         "possessed_attributes": {key(w) for w in cfg["possessed_attributes"]},
@@ -111,6 +112,8 @@ class Ctx:
     sections: list[tuple[int, int, Optional[object]]]  # (token start, token end, subject entity)
     n_entities: int = 0
     n_quantities: int = 0
+    facilities: Optional[list] = None  # (token, Phrase) named or described, built on first use
+    last_fact: Optional[tuple] = None  # (subject, sentence) of the figure read last
 
 
 def _tok_index_at(doc: Doc, text_pos: int) -> int:
@@ -212,12 +215,12 @@ def recent_facility(ctx: Ctx, qa: int):
     """The facility named or described last before token qa, in its paragraph or the one before."""
     from .entities import rules as entity_rules
 
-    cands = getattr(ctx, "_facilities", None)
+    cands = ctx.facilities
     if cands is None:
         cands = sorted([(a, x) for a, _, x in ctx.ent_at if isinstance(x, Phrase)]
                        + [(a, x) for a, _, x in described_facilities(ctx.doc, ctx.keys, entity_rules()["facility_kinds"])],
                        key=lambda c: c[0])
-        ctx._facilities = cands  # type: ignore[attr-defined]
+        ctx.facilities = cands
     before = [x for a, x in cands if a < qa and ctx.line_of[qa] - 2 <= ctx.line_of[a]]
     return before[-1] if before else None
 
@@ -327,21 +330,16 @@ def facility_anaphors(doc: Doc, keys: list[str], line_of: list[int], ent_at: lis
     out = []
     forms = _facility_forms(frozenset(kinds))
     for i, k in enumerate(keys):
-        if k not in forms or i in covered or "ال" not in k[:4]:
+        if k not in forms or i in covered:
             continue
-        for _, rest in strip_clitic(k, ("و", "ب", "ل", "ف", "ك", "وب", "ول", "")):
-            if rest.startswith("ال") and rest[2:] in kinds:
-                prior = [x for a, _, x in phrases if a < i and kind_of[id(x)] == rest[2:]
-                         and line_of[i] - 2 <= line_of[a]]
-                if prior:
-                    out.append((i, i + 1, prior[-1]))
-                break
-            if rest.startswith("لل") and rest[2:] in kinds:  # للمشروع
-                prior = [x for a, _, x in phrases if a < i and kind_of[id(x)] == rest[2:]
-                         and line_of[i] - 2 <= line_of[a]]
-                if prior:
-                    out.append((i, i + 1, prior[-1]))
-                break
+        # المشروع، والمحطة، للمشروع (ل + ال writes لل)
+        kind = next((r[2:] for _, r in strip_clitic(k, ("و", "ب", "ل", "ف", "ك", "وب", "ول"))
+                     if r.startswith(("ال", "لل")) and r[2:] in kinds), None)
+        if kind is None:
+            continue
+        prior = [x for a, _, x in phrases if a < i and kind_of[id(x)] == kind and line_of[i] - 2 <= line_of[a]]
+        if prior:
+            out.append((i, i + 1, prior[-1]))
     return out
 
 
@@ -658,13 +656,8 @@ def is_source(ctx: Ctx, x, qa: int) -> bool:
     if "ان" not in nxt:
         return False
     # وأوضح رئيس شركة X أن ...: X said it; but تعتزم X أن تساهم ...: X is who will do it
-    return not any(any(r in ctx_intent_verbs() for _, r in strip_clitic(k, ("و", "ف"), min_rest=3))
+    return not any(any(r in tables()["intent_verbs"] for _, r in strip_clitic(k, ("و", "ف"), min_rest=3))
                    for k in ctx.keys[max(0, a - 3):a])
-
-
-@lru_cache(maxsize=1)
-def ctx_intent_verbs() -> frozenset:
-    return frozenset(key(w) for w in load_yaml("facts")["intent_verbs"])
 
 
 SKIP_AT_CLAUSE_START = {"و", "ف", "كانت", "كان", "وكانت", "وكان", "قد", "وقد", "ان", "وان", "حيث", "فيما", "بينما",
@@ -1287,7 +1280,7 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
         return deal, "deal_party"
     # ... تبلغ تكلفة المشروع 4 مليارات ريال، ويوفر 1200 وظيفة: a clause that opens with its verb
     # and names no subject continues the subject of the sentence's previous figure
-    last = getattr(ctx, "_last_fact", None)
+    last = ctx.last_fact
     first = ctx.keys[ca]
     if last is not None and last[1] == ctx.sent_of[qa] and not in_clause and first[:1] in ("و", "ف") \
             and _looks_like_verb(first[1:]):
@@ -1363,6 +1356,7 @@ def facts(doc: Doc) -> Doc:
     from ..models import Evidence, Fact, SubjectRef
 
     ctx = build_ctx(doc)
+    ctx.last_fact = None
     out = []
     prev_subject = None  # (subject, line)
     t = tables()
@@ -1379,7 +1373,7 @@ def facts(doc: Doc) -> Doc:
         subj, how = find_subject(ctx, qi, qa, qb, prev_subject, ftype)
         if subj is None:
             continue
-        ctx._last_fact = (subj, ctx.sent_of[qa])  # type: ignore[attr-defined]
+        ctx.last_fact = (subj, ctx.sent_of[qa])
         if isinstance(subj, str):
             sref = SubjectRef(id=None, name=subj)
         else:
