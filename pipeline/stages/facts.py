@@ -75,6 +75,9 @@ def tables() -> dict:
         "attr_places": {key(w) for w in cfg["attribute_subject"]["places"]},
         "attr_b_nouns": {key(w) for w in cfg["attribute_subject"]["b_initial_nouns"]},
         "deal_nouns": PhraseTable((w, w) for w in cfg["deal_nouns"]),
+        "mix_totals": {key(w) for w in cfg["energy_mix"]["totals"]},
+        "mix_energy": {key(w) for w in cfg["energy_mix"]["energy"]},
+        "not_mix_sources": set(cfg["energy_mix"]["not_sources"]),
         "intent_verbs": {key(w) for w in cfg["intent_verbs"]},
         "attraction_verbs": {key(w) for w in cfg["attraction_verbs"]},
         "government_forms": with_clitics({key(w) for w in cfg["government_nouns"]}, ("و", "ف", "ل", "ب")),
@@ -547,6 +550,28 @@ def fact_type(ctx: Ctx, q, qa: int, qb: int) -> tuple[Optional[str], Optional[st
             # or a project commits
             return name, f"{name}:deal_value"
     return None, None
+
+
+def energy_mix_source(ctx: Ctx, s_a: int, qa: int, qb: int) -> Optional[str]:
+    """باستخدام الطاقة الشمسية لتوفير 7٪ من إجمالي إنتاج الطاقة، ولدت ... من الطاقة الكهرومائية، وهو ما
+    يمثل 7.2٪ من إجمالي توليد الطاقة: a share of the energy mix belongs to the source named before it."""
+    from .clusters import taxonomy
+
+    t = tables()
+    after = ctx.keys[qb:qb + 6]
+    if not after or after[0] != "من" or not (set(after) & t["mix_totals"]) or not (set(after) & t["mix_energy"]):
+        return None
+    sources = [(a, b) for a, b, (group, k) in match_any(taxonomy()["table"], ctx.keys, s_a, qa)
+               if group == "energy" and k not in t["not_mix_sources"]]
+    if not sources:
+        return None
+    a, b = sources[-1]
+    s, e = ctx.doc.text_span(a, b)
+    text = ctx.doc.text[s:e]
+    # بالطاقة الشمسية، وطاقة الرياح: a preposition or conjunction is not part of the source
+    head = ctx.keys[a]
+    bare = head[:1] in ("ب", "و", "ل") and taxonomy()["table"].match([head[1:]] + ctx.keys[a + 1:b], 0)
+    return text[1:] if bare else text
 
 
 def localized_item(ctx: Ctx, ca: int, qa: int) -> Optional[str]:
@@ -1237,6 +1262,9 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
         dest = [x for x in ctx.ent_at if ca <= x[0] < cb and getattr(x[2], "type", "") in ("CLUSTER", "FACILITY")]
         if dest:
             return min(dest, key=lambda x: (x[2].type != "CLUSTER", abs(x[0] - qa)))[2], "attracted_to"
+    mix = energy_mix_source(ctx, s_a, qa, qb) if ftype == "share" else None
+    if mix:
+        return mix, "energy_mix"
     localized = localized_item(ctx, ca, qa) if ftype == "share" else None
     if localized:
         return localized, "localized_item"
