@@ -54,6 +54,9 @@ CASES = {
         ("وانتقد الرئيس الأمريكي دونالد ترامب الاتفاق.", ("PERSON", "دونالد ترامب", None)),
         ("وقال جون مور، الخبير في الطاقة، إن السوق تتغير.", ("PERSON", "جون مور", None)),
     ],
+    "a speaker's name between the title and إن, after a speech verb": [
+        ("قال مدير الجمعية التنفيذي مايك هاوز إن تحول لندن مهم.", ("PERSON", "مايك هاوز", None)),
+    ],
     "a company is also called by its name without the kind word": [
         ("ووقعت الوزارة عقدا مع شركة أكوا باور لبناء المحطة.", ("ORG", "أكوا باور", None)),
         ("وقالت شركة سابك للمغذيات الزراعية إن المصنع سيبدأ قريبا.", ("ORG", "سابك للمغذيات الزراعية", None)),
@@ -93,6 +96,10 @@ NOT_IN = {
     ],
     "a kind word followed by a purpose describes, it does not name": [
         ("وعملت الهيئة وفق خطط محكمة واستراتيجيات منظمة لإرساء بنية تحتية صلبة.", "منظمة لإرساء بنية تحتية صلبة"),
+    ],
+    "no speaker from a reference back or an agency's kind word": [
+        ("وأوضح المصدر نفسه أن العقد مهم.", "المصدر نفسه"),
+        ("وقال رئيس مجلس الإدارة أمس إن الأرباح زادت.", "الإدارة أمس"),
     ],
     "a canal or a region head names a location only before a known place": [
         ("وقال مدير قناة العربية إن البث مستمر.", "قناة العربية"),

@@ -86,6 +86,7 @@ def rules() -> dict:
         "deal_nouns": {key(w) for w in cfg["deal_nouns"]},
         "company_kinds": {key(w) for w in cfg["company_kinds"]},
         "royal_titles": {key(w) for w in cfg["royal_titles"]},
+        "speech_verbs": {key(w) for w in cfg["speech_verbs"]},
         "function_words": {key(w) for w in cfg["function_words"]},
         "geo_heads": {key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
         "geo_head_forms": with_clitics({key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
@@ -449,6 +450,31 @@ class EntityFinder:
                 continue
             s_, e_ = self.span(i + 1, j)
             out.append(Mention(s_, e_, "ORG", clean_name(self.doc.text[s_:e_]), "outlet"))
+        return out
+
+    def speaker_mentions(self) -> list[Mention]:
+        """قال مدير الجمعية التنفيذي مايك هاوز إن ...: two unknown words between a speaker's title
+        and إن/أن, after a speech verb in the same sentence, are the speaker's name."""
+        out = []
+        r = self.r
+        verbs = r["speech_verbs"]
+        for p in range(3, self.n):
+            if self.keys[p] != "ان":
+                continue
+            a = p - 2
+            words = self.keys[a:p]
+            if any(self.toks[t].kind != "word" or "\n" in self.gap(t) for t in range(a - 1, p)):
+                continue
+            if not all(_foreign_family_name(w, r) and w not in r["person_cues"] and not gazetteer().table.could_start(w)
+                       for w in words):
+                continue
+            title = self.keys[a - 1]
+            if not (title.startswith("ال") or title.endswith(("ي", "يه"))) or title in r["function_words"]:
+                continue  # the name follows its title (مدير الجمعية التنفيذي)
+            if not any(any(v in verbs for _, v in strip_clitic(k, ("و", "ف"), min_rest=2)) for k in self.keys[max(0, a - 10):a]):
+                continue
+            s_, e_ = self.span(a, p)
+            out.append(Mention(s_, e_, "PERSON", clean_name(self.doc.text[s_:e_]), "speaker"))
         return out
 
     def deal_party_mentions(self) -> list[Mention]:
@@ -1151,7 +1177,7 @@ def entities(doc: Doc) -> Doc:
     """Find and link people, organisations, places, events and clusters."""
     f = EntityFinder(doc)
     rule_mentions = (f.kind_mentions() + f.person_mentions() + f.event_mentions() + f.described_clusters()
-                     + f.outlet_mentions() + f.deal_party_mentions())
+                     + f.outlet_mentions() + f.deal_party_mentions() + f.speaker_mentions())
     kingdom = f.kingdom_mentions()
     f.acronym_links(rule_mentions)
     latin = f.latin_mentions()
