@@ -119,16 +119,6 @@ class Ctx:
     last_fact: Optional[tuple] = None  # (subject, sentence) of the figure read last
 
 
-def _tok_index_at(doc: Doc, text_pos: int) -> int:
-    """The token containing (or first after) a text offset."""
-    import bisect
-
-    kpos = bisect.bisect_left(doc.norm.to_text, text_pos)
-    starts = [t.start for t in doc.tokens]
-    i = bisect.bisect_right(starts, kpos) - 1
-    return max(i, 0)
-
-
 def build_ctx(doc: Doc) -> Ctx:
     """The token view of an article, built once and shared by the facts and clusters stages."""
     cached = getattr(doc, "_fact_ctx", None)
