@@ -1123,6 +1123,32 @@ def facility_before(ctx: Ctx, ca: int, qa: int) -> Optional[tuple[int, object]]:
     return None
 
 
+def respective_subject(ctx: Ctx, q_index: int, qa: int):
+    """ستُخلق في الأميركيتين وآسيا والمحيط الهادئ وأوروبا 3 ملايين و14 مليونا ومليوني فرصة عمل على التوالي:
+    with على التوالي, the n-th figure of a list belongs to the n-th name listed before it."""
+    if q_index < 0:
+        return None
+    keys = ctx.keys
+    s_a, s_b = ctx.doc.sentences[ctx.sent_of[qa]]
+    marker = next((i for i in range(qa, s_b - 1) if keys[i] == "علي" and keys[i + 1] == "التوالي"), None)
+    if marker is None:
+        return None
+    unit = ctx.doc.quantities[q_index].unit
+    figures = [n for n, (a, b) in enumerate(ctx.q_tok) if s_a <= a and b <= marker and ctx.doc.quantities[n].unit == unit]
+    if len(figures) < 2 or q_index not in figures:
+        return None
+    first_at = ctx.q_tok[figures[0]][0]
+    names = []
+    for a, b, x in ctx.ent_at:
+        if s_a <= a and b <= first_at and getattr(x, "type", "") in ("GPE", "LOC", "ORG", "CLUSTER", "FACILITY") \
+                and (not names or names[-1][1] is not x):
+            names.append((a, x))
+    names = [x for _, x in names][-len(figures):]
+    if len(names) != len(figures):
+        return None
+    return names[figures.index(q_index)]
+
+
 def possessed_attribute_subject(ctx: Ctx, ca: int, qa: int):
     """مشاريع طاقة الرياح يبلغ إجمالي سعتها 2 غيغاوات، "نور 3" الذي تبلغ طاقته الإنتاجية 150 ميجاواط:
     the phrase before the verb whose attribute (with its pronoun) the figure measures."""
@@ -1206,6 +1232,9 @@ def find_subject(ctx: Ctx, q_index: int, qa: int, qb: int, prev_subject, ftype: 
         group = people_group_subject(ctx, qb, cb)
         if group:
             return group, "people_group"
+    resp = respective_subject(ctx, q_index, qa)
+    if resp is not None:
+        return resp, "respectively"
     owned = possessed_attribute_subject(ctx, clause_bounds(ctx, qa, qb)[0], qa)
     if owned is not None:
         return owned, "possessed_attribute"

@@ -541,10 +541,12 @@ class Parser:
             if clitic:
                 kstart = self.toks[span_start].start + len(clitic)
         q = self.finish(start_tok, num, approx, kstart, allow_bare=self.bare)
-        if q is None:
-            # 57 و55% : a bare number shares the unit of the next one in a list
+        if q is None or _unitless_scaled(q):
+            # 57 و55% : a bare number shares the unit of the next one in a list; so does a
+            # scaled one (3 ملايين و14 مليونا ومليوني فرصة عمل)
             lst = self.list_head(start_tok, num, approx, kstart)
-            return lst
+            if lst or q is None:
+                return lst
         return [q]
 
     def finish(self, start_tok: int, num: Numeral, approx: bool, kstart: Optional[int],
@@ -681,8 +683,10 @@ class Parser:
         nm = self.numeral(nxt_i)
         if not nm:
             return None
-        second = self.finish(nxt_i, nm[0], approx, None)
-        if second is None:
+        # ومليوني: the span of the next item starts after its conjunction
+        nxt_kstart = self.toks[nxt_i].start + 1 if nxt_i == j else None
+        second = self.finish(nxt_i, nm[0], approx, nxt_kstart)
+        if second is None or _unitless_scaled(second):
             lst = self.list_head(nxt_i, nm[0], approx, None)
             if lst:
                 # the middle of a longer list: share the last item's unit
@@ -692,7 +696,7 @@ class Parser:
                                     approximate=approx, kstart=kstart)
                 return [first] + lst
             return None
-        if not second or second.unit in ("count",):
+        if not second or second.unit in ("count", "number"):
             return None
         if num.rule.startswith("digits") and 1900 <= num.value <= 2100:
             return None
@@ -949,6 +953,11 @@ def to_contract(doc: Doc, rq: RawQuantity):
     return Quantity(text=doc.text[s:e], start=s, end=e, value=rq.value, value_max=rq.value_max,
                     unit=rq.unit, approximate=rq.approximate, counted=rq.counted, rule=rq.rule,
                     ambiguity=rq.ambiguity)
+
+
+def _unitless_scaled(q: RawQuantity) -> bool:
+    """3 ملايين with no unit after it (kept for the article's currency, or for a list's unit)."""
+    return q.unit == "number" and "ellipsis" in q.rule
 
 
 def quantities(doc: Doc) -> Doc:
