@@ -1011,6 +1011,12 @@ def _sentence_of(doc: Doc) -> list[int]:
     return sent_of
 
 
+def _nearest_in_sentence(sent_of: list[int], at: int, candidates: list[tuple[int, str]]) -> Optional[str]:
+    """The value of the (token, value) candidate nearest token ``at`` in its sentence, the earlier on a tie."""
+    same = [(abs(i - at), i > at, v) for i, v in candidates if sent_of[i] == sent_of[at]]
+    return min(same)[2] if same else None
+
+
 def _cluster_country_from_sentence(doc: Doc) -> None:
     """إقليم قناة السويس سيشهد ... مدينة صناعية متخصصة في ...: a cluster with no country of its
     own is in the country of the nearest place or nationality named in its first sentence."""
@@ -1024,12 +1030,8 @@ def _cluster_country_from_sentence(doc: Doc) -> None:
     forms = _demonym_forms()
     places += [(i, forms[t.key]) for i, t in enumerate(doc.tokens) if t.kind == "word" and t.key in forms]
     for e in doc.entities:
-        if e.type != "CLUSTER" or e.country or not e.mentions:
-            continue
-        at = _tok_at(doc, e.mentions[0].start)
-        same = [(abs(i - at), i > at, c) for i, c in places if sent_of[i] == sent_of[at]]
-        if same:
-            e.country = min(same)[2]  # the nearest, and before it on a tie
+        if e.type == "CLUSTER" and not e.country and e.mentions:
+            e.country = _nearest_in_sentence(sent_of, _tok_at(doc, e.mentions[0].start), places) or e.country
 
 
 def _cluster_country_from_article(doc: Doc) -> None:
@@ -1208,7 +1210,7 @@ def _cluster_region_from_sentence(doc: Doc) -> None:
     for e in doc.entities:
         if e.type != "CLUSTER" or e.id in doc.entity_regions or not e.mentions or not e.country:
             continue
-        at = _tok_at(doc, e.mentions[0].start)
-        same = [(abs(i - at), i > at, r) for i, c, r in subdivisions if sent_of[i] == sent_of[at] and c == e.country]
-        if same:
-            doc.entity_regions[e.id] = min(same)[2]
+        region = _nearest_in_sentence(sent_of, _tok_at(doc, e.mentions[0].start),
+                                      [(i, r) for i, c, r in subdivisions if c == e.country])
+        if region:
+            doc.entity_regions[e.id] = region

@@ -9,7 +9,7 @@ paragraph's last subject, and non-named subjects in relative clauses
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
@@ -115,7 +115,7 @@ class Ctx:
     sections: list[tuple[int, int, Optional[object]]]  # (token start, token end, subject entity)
     n_entities: int = 0
     n_quantities: int = 0
-    facilities: Optional[list] = None  # (token, Phrase) named or described, built on first use
+    facilities: list = field(default_factory=list)  # (token, Phrase) named or described
     last_fact: Optional[tuple] = None  # (subject, sentence) of the figure read last
 
 
@@ -162,7 +162,7 @@ def _build_ctx(doc: Doc) -> Ctx:
     ent_at.sort(key=lambda x: x[0])
     keys = [t.key for t in doc.tokens]
     ent_at = sorted(ent_at + kind_anaphors(keys, ent_at), key=lambda x: x[0])
-    from .entities import facility_phrases
+    from .entities import facility_phrases, rules as entity_rules
 
     first_named: dict[str, Phrase] = {}
     for s, e, name in facility_phrases(doc):
@@ -172,9 +172,12 @@ def _build_ctx(doc: Doc) -> Ctx:
             core = facility_core(name)
             phrase = first_named.setdefault(core, Phrase(name)) if core else Phrase(name)
             ent_at.append((a, b, phrase))
-    ent_at = sorted(ent_at + facility_anaphors(doc, keys, line_of, ent_at) + government_anaphors(doc, keys),
+    described = described_facilities(doc, keys, entity_rules()["facility_kinds"])
+    ent_at = sorted(ent_at + facility_anaphors(keys, line_of, ent_at, described) + government_anaphors(doc, keys),
                     key=lambda x: x[0])
     ctx = Ctx(doc, keys, sent_of, line_of, q_tok, ent_at, [])
+    ctx.facilities = sorted([(a, x) for a, _, x in ent_at if isinstance(x, Phrase)]
+                            + [(a, x) for a, _, x in described], key=lambda c: c[0])
     ctx.sections = find_sections(ctx)
     return ctx
 
@@ -206,15 +209,7 @@ def kind_anaphors(keys: list[str], ent_at: list) -> list:
 
 def recent_facility(ctx: Ctx, qa: int):
     """The facility named or described last before token qa, in its paragraph or the one before."""
-    from .entities import rules as entity_rules
-
-    cands = ctx.facilities
-    if cands is None:
-        cands = sorted([(a, x) for a, _, x in ctx.ent_at if isinstance(x, Phrase)]
-                       + [(a, x) for a, _, x in described_facilities(ctx.doc, ctx.keys, entity_rules()["facility_kinds"])],
-                       key=lambda c: c[0])
-        ctx.facilities = cands
-    before = [x for a, x in cands if a < qa and ctx.line_of[qa] - 2 <= ctx.line_of[a]]
+    before = [x for a, x in ctx.facilities if a < qa and ctx.line_of[qa] - 2 <= ctx.line_of[a]]
     return before[-1] if before else None
 
 
@@ -299,15 +294,14 @@ def facility_core(name: str) -> str:
     return " ".join(core[:1])
 
 
-def facility_anaphors(doc: Doc, keys: list[str], line_of: list[int], ent_at: list) -> list:
+def facility_anaphors(keys: list[str], line_of: list[int], ent_at: list, described: list) -> list:
     """المشروع، المحطة: a definite facility noun names the facility of that kind named or
     described last, in its own paragraph or the one before (ويوفر المشروع 2000 وظيفة after
     مشروع لصناعة السفن)."""
     from .entities import rules as entity_rules
 
     kinds = entity_rules()["facility_kinds"]
-    phrases = sorted([(a, b, x) for a, b, x in ent_at if isinstance(x, Phrase)]
-                     + described_facilities(doc, keys, kinds), key=lambda x: x[0])
+    phrases = sorted([(a, b, x) for a, b, x in ent_at if isinstance(x, Phrase)] + described, key=lambda x: x[0])
     # the fuller description wins over the name inside it (أول محطة رياح بحرية في المملكة)
     phrases = [p for p in phrases if not any(q[0] <= p[0] and p[1] <= q[1] and q[1] - q[0] > p[1] - p[0]
                                              for q in phrases)]
