@@ -88,10 +88,14 @@ def iob_spans(tags: list[str]) -> list[Span]:
 _CLASS_CLITICS = ("وبال", "ولل", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "ال", "و", "ف", "ب", "ل", "ك")
 
 
-@lru_cache(maxsize=1)
-def _word_classes() -> dict[str, str]:
+@lru_cache(maxsize=2)
+def _word_classes(withheld_names: frozenset = frozenset()) -> dict[str, str]:
     """First words of Khabar's names by kind: P person name, L place, O organisation,
-    K organisation kind word (شركة), C person cue (الرئيس، قال)."""
+    K organisation kind word (شركة), C person cue (الرئيس، قال).
+
+    ``withheld_names`` are person names left out (training withholds the names that
+    were read off the training corpus itself; see scripts/train_ner.py).
+    """
     from .gazetteer import gazetteer
     from .stages.entities import rules
 
@@ -103,19 +107,12 @@ def _word_classes() -> dict[str, str]:
         out.setdefault(w, "K")
     for w in r["person_cues"]:
         out.setdefault(w, "C")
-    for w in r["person_names"]:
+    for w in r["person_names"] - withheld_names:
         out[w] = "P" if out.get(w) != "L" else "PL"
     return out
 
 
-@lru_cache(maxsize=131_072)  # the hot vocabulary; bounded so long runs stay flat
-def word_class(word: str) -> str:
-    """A word's gazetteer class, clitics stripped (وبباريس -> L); its shape when it has none.
-
-    Arabic has no capitals, so spaCy's SHAPE feature says nothing about Arabic
-    names; the model reads this instead (see scripts/ner.cfg).
-    """
-    classes = _word_classes()
+def _classify(word: str, classes: dict[str, str]) -> str:
     c = classes.get(word)
     if c:
         return c
@@ -130,11 +127,40 @@ def word_class(word: str) -> str:
     return word_shape(word)
 
 
-def use_word_classes(nlp):
-    """Make SHAPE the gazetteer class for every lexeme this vocab creates."""
-    from spacy.attrs import SHAPE
+@lru_cache(maxsize=131_072)  # the hot vocabulary; bounded so long runs stay flat
+def word_class(word: str) -> str:
+    """A word's gazetteer class, clitics stripped (وبباريس -> L); its shape when it has none.
 
-    nlp.vocab.lex_attr_getters[SHAPE] = word_class
+    Arabic has no capitals, so spaCy's SHAPE feature says nothing about Arabic
+    names; the model reads this instead (see scripts/ner.cfg).
+    """
+    return _classify(word, _word_classes())
+
+
+def clitic_split(word: str) -> tuple[str, str]:
+    """(proclitics, rest) of a word key: وبالرياض -> (وبال, رياض); the rest keeps two letters."""
+    for cl in _CLASS_CLITICS:
+        if word.startswith(cl) and len(word) - len(cl) >= 2:
+            return cl, word[len(cl):]
+    return "", word
+
+
+def use_word_classes(nlp, withheld_names: frozenset = frozenset()):
+    """Give this vocab's lexemes the features the model reads (scripts/ner.cfg):
+    SHAPE the gazetteer class, PREFIX the proclitics, LOWER the word without them.
+
+    spaCy's defaults (first letter, case shape) suit cased alphabets; an Arabic
+    name hides behind و، ب، ال and has no capital to give it away.
+    """
+    from spacy.attrs import LOWER, PREFIX, SHAPE
+
+    if withheld_names:
+        classes = _word_classes(frozenset(withheld_names))
+        nlp.vocab.lex_attr_getters[SHAPE] = lambda word: _classify(word, classes)
+    else:
+        nlp.vocab.lex_attr_getters[SHAPE] = word_class
+    nlp.vocab.lex_attr_getters[PREFIX] = lambda word: clitic_split(word)[0]
+    nlp.vocab.lex_attr_getters[LOWER] = lambda word: clitic_split(word)[1]
     return nlp
 
 

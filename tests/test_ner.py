@@ -33,10 +33,51 @@ def test_read_conll_tolerates_bom_crlf_tabs_and_direction_marks(tmp_path):
     assert list(read_conll(f)) == [(["محمد", "في"], ["B-PERS", "O"]), (["باريس"], ["B-LOC"])]
 
 
+# -- the features the model reads -------------------------------------------------
+@pytest.mark.parametrize("word, split", [
+    ("وبالرياض", ("وبال", "رياض")),
+    ("للصين", ("لل", "صين")),
+    ("والتقى", ("وال", "تقى")),
+    ("ماكرون", ("", "ماكرون")),
+    ("وهو", ("و", "هو")),       # the rest keeps two letters
+    ("بن", ("", "بن")),
+])
+def test_clitic_split(word, split):
+    assert ner.clitic_split(word) == split
+
+
+def test_lexemes_carry_class_proclitics_and_stem():
+    import spacy
+    from spacy.attrs import LOWER, PREFIX, SHAPE
+
+    nlp = ner.use_word_classes(spacy.blank("ar"))
+    doc = spacy.tokens.Doc(nlp.vocab, words=["وبباريس", "قال", "xyzzy"])
+    rows = doc.to_array([SHAPE, PREFIX, LOWER])
+    got = [tuple(nlp.vocab.strings[int(v)] for v in row) for row in rows]
+    assert got[0] == ("L", "وب", "باريس")
+    assert got[1][0] == "C" and got[1][1] == ""
+    assert got[2][0] == "xxxx"  # no class: spaCy's shape
+
+
+def test_training_withholds_names_read_off_the_training_corpus():
+    """A name withheld at training time is an unlisted word to the model; at run time it is P."""
+    import spacy
+    from spacy.attrs import SHAPE
+
+    from pipeline.stages.entities import rules
+
+    name = next(w for w in sorted(rules()["person_names"]) if ner._word_classes().get(w) == "P")
+    full = ner.use_word_classes(spacy.blank("ar"))
+    held = ner.use_word_classes(spacy.blank("ar"), frozenset({name}))
+    assert full.vocab[name].shape_ in ("P", "PL")
+    assert held.vocab[name].shape_ not in ("P", "PL")
+    assert full.vocab.lex_attr_getters[SHAPE](name) == full.vocab[name].shape_
+
+
 # -- the shipped spaCy model ---------------------------------------------------
 def test_shipped_model_is_small_and_loads():
     size = sum(p.stat().st_size for p in ner.MODEL_DIR.rglob("*") if p.is_file())
-    assert size < 12_000_000, f"model is {size / 1e6:.1f} MB"
+    assert size < 16_000_000, f"model is {size / 1e6:.1f} MB"
     assert recognizer("spacy").nlp.pipe_names[-1] == "ner"
 
 
@@ -57,7 +98,7 @@ def test_shipped_model_tags_clear_names(sentence, name, label):
 def test_entity_stage_adds_model_mentions_below_rules(monkeypatch):
     from pipeline.run import extract_text
 
-    text = "وقال المتحدث باسم المنظمة الدولية للهجرة إن الأزمة تتفاقم، بحسب شركة أرامكو السعودية في فرنسا."
+    text = "وقال المتحدث باسم اللجنة الدولية للصليب الأحمر إن الأزمة تتفاقم، بحسب شركة أرامكو السعودية في فرنسا."
     monkeypatch.setenv("KHABAR_NER", "none")
     without = extract_text(text)
     monkeypatch.setenv("KHABAR_NER", "spacy")
@@ -149,3 +190,30 @@ def test_check_names_a_missing_model_without_loading_anything(tmp_path):
     ner.check("none")
     with pytest.raises(ValueError, match="unknown NER backend"):
         ner.check("flair")
+
+
+class _TagsPairs:
+    """A stand-in model that tags every listed two-word phrase in the windows it reads as PERS."""
+
+    name = "stub"
+
+    def __init__(self, *phrases):
+        self.phrases = [tuple(p.split()) for p in phrases]
+
+    def predict(self, sentences):
+        return [[(i, i + 2, "PERS") for i in range(len(s) - 1) if (s[i], s[i + 1]) in self.phrases]
+                for s in sentences]
+
+
+def test_model_spans_with_chemical_words_are_not_names(monkeypatch):
+    """ثاني أكسيد الكربون: news models read ثاني as a family name; the veto table says no."""
+    from pipeline.normalize import key
+    from pipeline.run import extract_text
+    from pipeline.stages import entities
+
+    stub = _TagsPairs(key("مراد خليفي"), key("ثاني أكسيد"))
+    monkeypatch.setattr(entities, "active_recognizer", lambda: stub)
+    doc = extract_text("وقال مراد خليفي إن انبعاثات ثاني أكسيد الكربون تراجعت هذا العام.")
+    names = {e.name: e.rule for e in doc.entities}
+    assert "مراد خليفي" in names, names
+    assert not any("أكسيد" in n for n in names), names

@@ -88,6 +88,7 @@ def rules() -> dict:
         "royal_titles": {key(w) for w in cfg["royal_titles"]},
         "speech_verbs": {key(w) for w in cfg["speech_verbs"]},
         "function_words": {key(w) for w in cfg["function_words"]},
+        "model_not_name_words": with_clitics({key(w) for w in cfg["model_not_name_words"]}, ("و", "ب", "ل", "ال", "وال", "بال")),
         "geo_heads": {key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
         "geo_head_forms": with_clitics({key(w) for w in cfg["geo_features"]["heads"] + cfg["geo_features"]["heads_need_place"]},
                                        ("و", "ب", "ل", "ف", "وب", "ول")),
@@ -1088,7 +1089,7 @@ def _plausible_model_name(f: EntityFinder, words: list[str], etype: str, clitic:
         return False
     # a lone word the tables do not know (حسن، جاذبة، الصفر) was the model's most common error on
     # the dev corpus (45 of 54 wrong); two or more words were right about half the time
-    if j - i < 2:
+    if j - i < 2 or any(w in f.r["model_not_name_words"] for w in words):
         return False
     first = words[0]
     known = first in f.r["person_names"] or bool(clitic)
