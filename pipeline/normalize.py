@@ -95,7 +95,6 @@ def _char_key(c: str) -> str:
     return c
 
 
-@lru_cache(maxsize=65_536)  # names and words recur across articles; bounded so long runs stay flat
 def key(s: str) -> str:
     """The matching key of a string (no offset map), used for lexicon entries."""
     _learn(s)
