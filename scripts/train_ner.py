@@ -16,8 +16,10 @@ Khabar's person names were read off this very train part (build_gazetteer.py);
 with them every training name is "in the gazetteer" and the model learns that an
 unlisted word is never a person, which fails on new text (test PERS recall 0.36).
 Training therefore withholds those names unless an independent source (ANERGazet,
-names after titles in the bulk news) lists them too; at run time all are used.  The config is
-``scripts/ner.cfg``; the seed is fixed there, so a rerun gives the same model.
+names after titles in the bulk news) lists them too; at run time all are used.
+
+The config is ``scripts/ner.cfg``; the seed is fixed there, so a rerun gives the
+same model.
 """
 from __future__ import annotations
 
