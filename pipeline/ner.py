@@ -182,6 +182,82 @@ def _spacy_model_dir(path=None) -> Path:
     return path
 
 
+def _use_numpy_blas(nlp) -> None:
+    """Run every layer's matrix products on numpy's BLAS instead of thinc's bundled BLIS.
+
+    On the machines measured, numpy's OpenBLAS multiplies the model's matrices about three
+    times faster than BLIS on one thread, for the same arithmetic; in the pipeline that
+    is a quarter less time per article with the model on.
+    """
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.pipeline:
+        for node in getattr(pipe, "model", None).walk() if hasattr(pipe, "model") else ():
+            node.ops = ops
+
+
+def _remembered_floret(vectors, rows: int = 32_768):
+    """floret vectors that keep each word's vector once computed, up to ``rows`` words.
+
+    floret builds a word's vector from the hashes of its character n-grams, and spaCy
+    rebuilds it for every token of every call: 0.63 s of 400 Saudi news articles, against
+    0.05 s remembered. A word's vector never changes, so a word is computed once until
+    the table is full (32,768 rows are 8 MB of float32 at 64 dimensions); then it is
+    forgotten all at once and refilled.
+    """
+    import numpy
+    from spacy.vectors import BaseVectors
+
+    class RememberedFloret(BaseVectors):
+        def __init__(self, inner):
+            self.inner = inner
+            self.strings = inner.strings
+            self.attr = inner.attr
+            self.table = numpy.zeros((rows, inner.shape[1]), dtype="float32")
+            self.row_of: dict[int, int] = {}
+
+        def get_batch(self, keys):
+            row_of = self.row_of
+            keys = [int(k) for k in keys]
+            new = [k for k in dict.fromkeys(keys) if k not in row_of]
+            if new:
+                if len(row_of) + len(new) > rows:
+                    row_of.clear()
+                    new = list(dict.fromkeys(keys))
+                    if len(new) > rows:  # one batch wider than the table: nothing to keep
+                        return self.inner.get_batch(numpy.asarray(keys, dtype="uint64"))
+                start = len(row_of)
+                self.table[start:start + len(new)] = self.inner.get_batch(numpy.asarray(new, dtype="uint64"))
+                row_of.update(zip(new, range(start, start + len(new))))
+            return self.table[[row_of[k] for k in keys]]
+
+        @property
+        def shape(self):
+            return self.inner.shape
+
+        @property
+        def vectors_length(self):
+            return self.inner.shape[1]
+
+        def __len__(self):
+            return len(self.inner)
+
+        def __contains__(self, key):
+            return key in self.inner
+
+        def __getitem__(self, key):
+            return self.inner[key]
+
+    return RememberedFloret(vectors)
+
+
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 class SpacyRecognizer:
     """The model trained by scripts/train_ner.py, shipped in pipeline/data/ner."""
 
@@ -194,8 +270,12 @@ class SpacyRecognizer:
         path = _spacy_model_dir(path)
         _register_callbacks()
         self.nlp = spacy.load(path)
+        _use_numpy_blas(self.nlp)
+        if getattr(self.nlp.vocab.vectors, "mode", None) == "floret":
+            self.nlp.vocab.vectors = _remembered_floret(self.nlp.vocab.vectors)
         self._zone = None
         self._calls = 0
+        self._blas = _blas_controller()
 
     def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
         from spacy.tokens import Doc
@@ -209,13 +289,16 @@ class SpacyRecognizer:
             self._zone = self.nlp.memory_zone()
             self._zone.__enter__()
         docs = (Doc(self.nlp.vocab, words=s) for s in sentences if s)
-        out_iter = iter(self.nlp.pipe(docs, batch_size=64))
-        for s in sentences:
-            if not s:
-                out.append([])
-                continue
-            d = next(out_iter)
-            out.append([(e.start, e.end, str(e.label_)) for e in d.ents])
+        # one BLAS thread: a worker is one core's worth of work, and BLAS threads of two
+        # workers on two cores would fight over them
+        with self._blas.limit(limits=1, user_api="blas"):
+            out_iter = iter(self.nlp.pipe(docs, batch_size=64))
+            for s in sentences:
+                if not s:
+                    out.append([])
+                    continue
+                d = next(out_iter)
+                out.append([(e.start, e.end, str(e.label_)) for e in d.ents])
         self._calls += 1
         if self._calls % self.ZONE_ARTICLES == 0:
             self._zone.__exit__(None, None, None)  # no Doc of this zone is alive any more

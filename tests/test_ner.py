@@ -81,6 +81,33 @@ def test_shipped_model_is_small_and_loads():
     assert recognizer("spacy").nlp.pipe_names[-1] == "ner"
 
 
+
+def test_shipped_model_multiplies_with_numpy_blas_and_remembers_word_vectors():
+    nlp = recognizer("spacy").nlp
+    ops = {type(node.ops).__name__ + str(getattr(node.ops, "use_blis", None))
+           for _, pipe in nlp.pipeline for node in pipe.model.walk()}
+    assert ops == {"NumpyOpsFalse"}, ops
+    assert type(nlp.vocab.vectors).__name__ == "RememberedFloret"
+
+
+@pytest.mark.parametrize("rows", [4, 1000])
+def test_remembered_floret_vectors_equal_computed_ones(rows):
+    """Cached or not, full or not, a word's vector is floret's own, in the caller's order."""
+    import numpy
+    from spacy.strings import StringStore
+    from spacy.vectors import Vectors
+
+    strings = StringStore()
+    data = numpy.random.default_rng(0).random((50, 6), dtype="float32")
+    inner = Vectors(strings=strings, mode="floret", data=data, minn=2, maxn=3, hash_count=2)
+    remembered = ner._remembered_floret(inner, rows=rows)
+    words = "شركة ارامكو شركة النفط السعودية ارامكو جدة".split()
+    for batch in (words, words[::-1], words[2:], words * 2, words[:3]):
+        keys = numpy.asarray([strings.add(w) for w in batch], dtype="uint64")
+        assert numpy.array_equal(remembered.get_batch(keys), inner.get_batch(keys))
+    assert len(remembered.row_of) <= rows
+
+
 @pytest.mark.parametrize("sentence, name, label", [
     ("وقال الرئيس الفرنسي ايمانويل ماكرون في باريس امس", "ايمانويل ماكرون", "PERS"),
     ("التقى الرئيس المصري عبد الفتاح السيسي وفدا من رجال الاعمال", "عبد الفتاح السيسي", "PERS"),
