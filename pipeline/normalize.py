@@ -97,7 +97,6 @@ def _char_key(c: str) -> str:
 
 def key(s: str) -> str:
     """The matching key of a string (no offset map), used for lexicon entries."""
-    _learn(s)
     return s.translate(_TRANSLATE)
 
 
@@ -129,7 +128,15 @@ class Normalized:
         return self.to_text[kstart], end
 
 
-_TRANSLATE: dict[int, str] = {}  # code point -> key, for every character seen whose key differs
+class _KeyTable(dict):
+    """code point -> key, filled in the first time str.translate meets a character."""
+
+    def __missing__(self, o: int) -> str:
+        k = self[o] = _char_key(chr(o))
+        return k
+
+
+_TRANSLATE = _KeyTable()
 
 
 def normalize(text: str) -> Normalized:
@@ -138,8 +145,8 @@ def normalize(text: str) -> Normalized:
     Fast paths: str.translate for the key; the offset map is built by a loop only
     when some character is deleted (marks, tatweel) or expanded (ligatures).
     """
-    special = [c for c in _learn(text) if len(_TRANSLATE[ord(c)]) != 1]
     key_text = text.translate(_TRANSLATE)
+    special = [c for c in set(text) if len(_TRANSLATE[ord(c)]) != 1]
     if not special:
         return Normalized(text, key_text, list(range(len(text) + 1)))
     # runs of ordinary characters map one to one; only the special ones need care
@@ -152,16 +159,6 @@ def normalize(text: str) -> Normalized:
         last = i + 1
     to_text.extend(range(last, len(text) + 1))
     return Normalized(text, key_text, to_text)
-
-
-def _learn(text: str) -> set:
-    """Add the keys of characters not seen before to the translate table; the text's character set."""
-    chars = set(text)
-    for c in chars:
-        o = ord(c)
-        if o not in _TRANSLATE:
-            _TRANSLATE[o] = _char_key(c)
-    return chars
 
 
 def _is_mark(c: str) -> bool:

@@ -92,9 +92,25 @@ class Lexicon:
         firsts = set(self.scales) | self.decimal_points | self.negative_words | {"بين", "من", "ما"}
         for table in (self.cardinals_all, self.fractions, self.hedges_before, self.units):
             firsts |= table.first_tokens()
-        self.starters = frozenset(c + w for w in firsts for c in ("",) + PROCLITICS) | {
-            "ل" + w[1:] for w in firsts if w.startswith("ال")}
+        self.starters = _with_proclitics(firsts)
+        # The words that are numbers themselves. Every quantity holds a digit or one of
+        # these; a hedge, unit or preposition that opens one (في، من، ما لا يقل عن) has it
+        # a few tokens on, and the many that have none in reach are skipped.
+        self.number_words = _with_proclitics(
+            set(self.scales) | self.vague_scales | set(self.definite_cardinals)
+            | self.cardinals_all.first_tokens() | self.fractions.first_tokens())
         self.families = load_yaml("currency_families")
+
+
+def _with_proclitics(words: set[str]) -> frozenset[str]:
+    """Each word bare and behind every proclitic (ل + ال writes لل)."""
+    return frozenset(c + w for w in words for c in ("",) + PROCLITICS) | {
+        "ل" + w[1:] for w in words if w.startswith("ال")}
+
+
+# Tokens from the opening word of a quantity to its number, at most: a hedge of four
+# words (ما لا يقل عن), a negative word and a currency sign or bracket fit in it.
+NUMBER_REACH = 8
 
 
 @lru_cache(maxsize=1)
@@ -199,6 +215,11 @@ class Parser:
             t.kind == "num" and t.key.count(".") > 1 for t in doc.tokens
         )
         self._key = key_text
+        # next_number[i]: the first token at or after i that is a digit or a number word
+        self.next_number = nxt = [self.n + NUMBER_REACH + 1] * (self.n + 1)
+        number_words = self.lx.number_words
+        for i in range(self.n - 1, -1, -1):
+            nxt[i] = i if self.kinds[i] == "num" or self.keys[i] in number_words else nxt[i + 1]
 
     # -- helpers ----------------------------------------------------------
     def adjacent(self, i: int, j: int) -> bool:
@@ -441,7 +462,11 @@ class Parser:
     def parse(self) -> list[RawQuantity]:
         out: list[RawQuantity] = []
         i = 0
+        nxt = self.next_number
         while i < self.n:
+            if nxt[i] - i > NUMBER_REACH and not self.bare:
+                i = nxt[i] - NUMBER_REACH  # straight to the first token in reach of a number
+                continue
             q = self.parse_at(i)
             if q:
                 out.extend(q)
@@ -474,6 +499,8 @@ class Parser:
 
     def parse_at(self, i: int) -> Optional[list[RawQuantity]]:
         lx = self.lx
+        if self.next_number[i] - i > NUMBER_REACH and not self.bare:
+            return None  # no number in reach (bare suites may hold a unit alone)
         if self.kinds[i] == "word" and self.keys[i] not in lx.starters:
             nxt = self.keys[i + 1] if i + 1 < self.n else ""
             # only NOUN ال+CARDINAL and NOUN واحد start with an ordinary word
