@@ -96,11 +96,11 @@ class Gazetteer:
     def _find(self, doc: Doc) -> list[tuple[int, int, int, GazEntry]]:
         keys = [t.key.lower() if t.kind == "latin" else t.key for t in doc.tokens]
         out = []
-        i, n = 0, len(keys)
-        while i < n:
-            if doc.tokens[i].kind not in ("word", "latin"):
-                i += 1
+        i = 0  # the first token not yet inside a match
+        for start in self.table.starts(keys):
+            if start < i or doc.tokens[start].kind not in ("word", "latin"):
                 continue
+            i = start
             m = self.table.match_clitic(keys, i, PROCLITICS)
             if m and m[2].endswith("ك") and m[0] == i + 1 and len(keys[i]) - len(m[2]) < 5:
                 m = None  # كبيرا is not ك + بيرا: كـ before a short one-word name is too often a word's own letter
@@ -109,8 +109,6 @@ class Gazetteer:
                 # ال is part of many names (الصين): only cut it when the bare form matched
                 out.append((i, end, doc.tokens[i].start + len(clitic), entry))
                 i = end
-            else:
-                i += 1
         return out
 
 

@@ -111,12 +111,21 @@ class PhraseTable(Generic[T]):
                 return i + n, payload
         return None
 
-    def could_start(self, word: str) -> bool:
-        """One set lookup: is this word, as written with any proclitic, the first token of an entry?"""
+    def starting_forms(self) -> frozenset:
+        """Every first token of an entry, as written bare and with any proclitic."""
         if self._forms is None or self._forms_size != len(self._by_first):
             self._forms = with_clitics(self._by_first, PROCLITICS)
             self._forms_size = len(self._by_first)
-        return word in self._forms
+        return self._forms
+
+    def could_start(self, word: str) -> bool:
+        """One set lookup: is this word, as written with any proclitic, the first token of an entry?"""
+        return word in self.starting_forms()
+
+    def starts(self, keys: Sequence[str]) -> list[int]:
+        """Indexes of the keys that could start an entry: the only places worth a match."""
+        forms = self.starting_forms()
+        return [i for i, k in enumerate(keys) if k in forms]
 
     def match_clitic(self, keys: Sequence[str], i: int, clitics: Iterable[str] = PROCLITICS
                      ) -> Optional[tuple[int, T, str]]:

@@ -199,23 +199,3 @@ def test_output_does_not_depend_on_string_hash_order(tmp_path):
         outs.append((out / "articles.jsonl").read_bytes())
     assert outs[0] == outs[1]
 
-
-def test_garbage_collector_waits_for_the_article_boundary(monkeypatch):
-    """Disabled while an article runs, enabled again after it, even when the article fails."""
-    import gc
-
-    from pipeline import batch, run
-    from pipeline.document import Doc
-
-    batch._warm()  # with the real stages
-    seen = []
-
-    def spy(doc):
-        seen.append(gc.isenabled())
-        raise ValueError("boom")
-
-    monkeypatch.setattr(run, "STAGES", [("spy", spy)])
-    assert gc.isenabled()
-    row = batch.process_one(Doc(article_id="a", path="p", raw="نص", sha256="0"))
-    assert seen == [False] and gc.isenabled()
-    assert row["error"]["stage"] == "spy"

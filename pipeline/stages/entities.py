@@ -373,17 +373,18 @@ class EntityFinder:
         """A known first name (ANERcorp/ANERGazet) and what follows it, or a name after a cue (وقال فلان،)."""
         out = []
         r = self.r
-        known = r["person_names"]
-        i = 0
-        while i < self.n:
+        known, cues = r["person_names"], r["person_cues"]
+        # only a cue or a first name (maybe behind و) opens a name
+        candidates = [i for i, k in enumerate(self.keys) if k in cues or k in known or k[:1] == "و" and k[1:] in known]
+        i = 0  # the first token not yet inside a name
+        for c in candidates:
+            if c < i:
+                continue
+            i = c
             k = self.keys[i]
             if self.toks[i].kind != "word":
-                i += 1
                 continue
-            cue = k in r["person_cues"]
-            if not cue and k not in known and not (k[:1] == "و" and k[1:] in known):
-                i += 1
-                continue
+            cue = k in cues
             start = i + 1 if cue else i
             if cue:
                 # للرئيس الأمريكي دونالد ترامب: a nationality or office adjective after the cue
@@ -394,12 +395,11 @@ class EntityFinder:
             clitic = ""
             if not cue:
                 # a first name, maybe with و (ومحمد)
-                for c, rest in strip_clitic(k, ("و",), min_rest=3):
+                for pre, rest in strip_clitic(k, ("و",), min_rest=3):
                     if rest in known:
-                        clitic = c
+                        clitic = pre
                         break
                 else:
-                    i += 1
                     continue
             j = start
             # (a lineage runs longer: تركي بن سعود بن محمد آل سعود)
@@ -427,8 +427,6 @@ class EntityFinder:
                 out.append(Mention(s_, e_, "PERSON", clean_name(self.doc.text[s_:e_]),
                                    "person_cue" if cue else "person_name"))
                 i = j
-            else:
-                i += 1
         return out
 
     # -- news outlets ------------------------------------------------------------
@@ -698,6 +696,8 @@ def _link(doc: Doc, mentions: list[Mention]):
 
     groups: list[dict] = []
     by_key: dict[str, int] = {}
+    # the merges below compare every pair of groups' aliases: each alias keyed once
+    name_key_ = lru_cache(maxsize=None)(name_key)
 
     def find_group(keys: set[str]) -> Optional[int]:
         # the earliest group any key points to: set order varies between processes
@@ -706,22 +706,22 @@ def _link(doc: Doc, mentions: list[Mention]):
 
     for m in mentions:
         names = [m.name] + m.aliases
-        keys = {name_key(n) for n in names if n}
+        keys = {name_key_(n) for n in names if n}
         if m.type == "GPE" and m.level == "country" and m.country:
             keys.add(f"country:{m.country}")  # السعودية and المملكة العربية السعودية are one referent
         if m.type == "CLUSTER":
             # مدينة جازان الاقتصادية and جازان الاقتصادية are one referent, and so is جازان
             # when a list of industrial cities names it
             for n in names:
-                words = name_key(n).split()
+                words = name_key_(n).split()
                 if len(words) > 2 and key(words[0]) in CLUSTER_KINDS:
                     keys.add(" ".join(words[1:]))
                     if len(words) == 3 and words[2] in INDUSTRIAL_ADJ | {"الصناعيه", "الاقتصاديه"}:
                         keys.add("cluster_core:" + words[1])
                 elif len(words) == 2 and words[1] in {"الصناعيه", "الاقتصاديه"}:
                     keys.add("cluster_core:" + words[0])
-            if m.rule in ("listed_industrial_city", "industrial_city") and len(name_key(m.name).split()) == 1:
-                keys.add("cluster_core:" + name_key(m.name))
+            if m.rule in ("listed_industrial_city", "industrial_city") and len(name_key_(m.name).split()) == 1:
+                keys.add("cluster_core:" + name_key_(m.name))
         g = find_group(keys)
         if g is None:
             groups.append({"mentions": [], "aliases": [], "types": [], "country": None, "region": None, "rules": []})
@@ -742,7 +742,7 @@ def _link(doc: Doc, mentions: list[Mention]):
     # a longer one in the same article is its short form
     orgs = [g for g, grp in enumerate(groups) if grp["types"][0] == "ORG"]
     for g in orgs:
-        names_g = {name_key(a) for a in groups[g]["aliases"]}
+        names_g = {name_key_(a) for a in groups[g]["aliases"]}
         short = min(names_g, key=lambda n: (len(n), n))
         if not groups[g]["mentions"]:
             continue
@@ -752,13 +752,13 @@ def _link(doc: Doc, mentions: list[Mention]):
             # only when the longer name goes on with a genitive (للجبيل) or a nationality
             # (أرامكو السعودية), not with an ordinal (الثانية)
             if any(n.startswith(short + " ") and _short_form_of(short, n[len(short) + 1:])
-                   for n in (name_key(a) for a in groups[h]["aliases"])):
+                   for n in (name_key_(a) for a in groups[h]["aliases"])):
                 _merge_group(groups[g], groups[h])
                 break
     # شركة الكهرباء after الشركة السعودية للكهرباء: a company named by its kind word and part of
     # the other's words (للكهرباء is الكهرباء) is that company
     def company_core(name: str):
-        words = name_key(name).split()
+        words = name_key_(name).split()
         if len(words) < 2:
             return None
         kind = words[0][2:] if words[0].startswith("ال") else words[0]
@@ -778,14 +778,14 @@ def _link(doc: Doc, mentions: list[Mention]):
     # person's name in the same article is the same person, named short
     persons = [g for g, grp in enumerate(groups) if grp["types"][0] == "PERSON" and grp["mentions"]]
     for g in persons:
-        short = min((name_key(a).split() for a in groups[g]["aliases"]), key=len)
+        short = min((name_key_(a).split() for a in groups[g]["aliases"]), key=len)
         if len(short) < 2:
             continue
         for h in persons:
             if h == g or not groups[h]["mentions"] or not groups[g]["mentions"]:
                 continue
             if any(len(w) > len(short) and w[:len(short)] == short
-                   for w in (name_key(a).split() for a in groups[h]["aliases"])):
+                   for w in (name_key_(a).split() for a in groups[h]["aliases"])):
                 _merge_group(groups[g], groups[h])
                 break
     groups = [grp for grp in groups if grp["mentions"]]
@@ -793,7 +793,7 @@ def _link(doc: Doc, mentions: list[Mention]):
     text_key = doc.norm.key.lower()
     for g, grp in enumerate(groups):
         for alias in list(grp["aliases"]):
-            ak = name_key(alias)
+            ak = name_key_(alias)
             if not 3 <= len(ak) <= 120 or grp["types"][0] in ("GPE", "LOC"):
                 continue
             covered = {t for x in grp["mentions"] for t in range(x.start, x.end)} if len(grp["mentions"]) < 64 else None
