@@ -107,8 +107,7 @@ def _warm() -> None:
     extract_text("انضمت 3 شركات في الصين بقيمة 5 مليارات دولار.", "warmup")
     # The tables and the model live as long as the worker. Frozen, the cyclic garbage
     # collector stops walking them in every older-generation collection: its time on
-    # 1,000 bulk articles went from 1.2-1.6 s to 0.9 s (of ~9 s), and forked workers
-    # keep sharing those pages instead of copying them.
+    # 1,000 bulk articles went from 1.2-1.6 s to 0.9 s (of ~9 s).
     gc.freeze()
     _WARM = True
 
