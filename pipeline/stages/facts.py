@@ -373,18 +373,15 @@ def section_subject(ctx: Ctx, tok: int):
 def match_any(table: PhraseTable, keys: list[str], a: int, b: int) -> list[tuple[int, int, object]]:
     """All (start, end, payload) matches of a table in keys[a:b], clitic-aware."""
     out = []
-    i = a
-    could = table.could_start
-    while i < b:
-        if not could(keys[i]):
-            i += 1
+    forms = table.starting_forms()
+    i = a  # the first token not yet inside a match
+    for j in range(a, b):
+        if j < i or keys[j] not in forms:
             continue
-        m = table.match_clitic(keys, i, CLITICS)
+        m = table.match_clitic(keys, j, CLITICS)
         if m and m[0] <= b:
-            out.append((i, m[0], m[1]))
+            out.append((j, m[0], m[1]))
             i = m[0]
-        else:
-            i += 1
     return out
 
 

@@ -327,6 +327,8 @@ class Parser:
                     and self.adjacent(i, i + 1) and self.adjacent(i + 1, i + 2) and self.keys[i + 2].isdigit() \
                     and int(self.keys[i + 2]) > 0 and not (i + 3 < self.n and self.keys[i + 3] == "/"):
                 base = Numeral(v / Decimal(self.keys[i + 2]), i + 3, 1, "slash_fraction")
+        elif self.kinds[i] == "word" and k not in lx.number_words:
+            return None  # every spelled numeral, fraction and scale word is in that set
         elif self.kinds[i] == "word" and self.lx.fractions.match(self.keys, i) and \
                 self.lx.fractions.match(self.keys, i)[0] - i > 1:
             return None  # ثلاثة أرباع is a fraction, read by fraction_percent_at
@@ -916,7 +918,7 @@ class Parser:
         if self._explicit is not None:
             return self._explicit
         codes = set()
-        for i in range(self.n):
+        for i in self.lx.units.starts(self.keys):
             m = self.lx.units.match(self.keys, i)
             if m and len(m[1][0]) == 3 and m[0] - i > 1:
                 codes.add(m[1][0])
