@@ -91,3 +91,25 @@ NEGATIVE = [
 @pytest.mark.parametrize("text", NEGATIVE)
 def test_negative_corpus_yields_nothing(text):
     assert read_quantities(text) == [], [(q.text, str(q.value), q.unit) for q in read_quantities(text)]
+
+
+def test_prefilters_skip_only_tokens_that_cannot_open_a_quantity(monkeypatch):
+    """The parser skips a token with no digit or number word within reach, and a word outside
+    the number-word set is never a numeral. With both shortcuts off (every word a number word)
+    the shipped articles read exactly the same quantities."""
+    from pathlib import Path
+
+    from pipeline.stages.quantities import lexicon
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parent.parent.glob("corpus/*/*.txt"))]
+    assert len(texts) >= 40
+    fast = [read_quantities(t) for t in texts]
+
+    class Everything:
+        def __contains__(self, word):
+            return True
+
+    monkeypatch.setattr(lexicon(), "number_words", Everything())
+    slow = [read_quantities(t) for t in texts]
+    assert sum(map(len, fast)) > 500
+    assert fast == slow

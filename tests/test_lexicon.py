@@ -1,0 +1,25 @@
+"""PhraseTable: longest match first, clitic-aware, and the cheap start filter agrees with matching."""
+from pipeline.lexicon import PhraseTable, form_tokens
+
+
+def table() -> PhraseTable:
+    return PhraseTable([("الأمم المتحدة", "UN"), ("الأمم", "nations"), ("الصين", "CN"), ("ريال عماني", "OMR")])
+
+
+def test_longest_entry_wins_and_clitics_are_cut():
+    keys = list(form_tokens("وقالت للأمم المتحدة إن الصين وبالصين ريال عماني"))
+    t = table()
+    assert t.match(keys, keys.index("الصين")) == (keys.index("الصين") + 1, "CN")
+    i = keys.index("للامم")
+    assert t.match_clitic(keys, i) == (i + 2, "UN", "لل")  # ل + الأمم writes للأمم
+    assert t.match_clitic(keys, keys.index("وبالصين")) == (keys.index("وبالصين") + 1, "CN", "وب")  # وب + الصين
+
+
+def test_starts_lists_exactly_the_tokens_that_could_start_an_entry():
+    keys = list(form_tokens("وقالت للأمم المتحدة إن الصين وبالصين ريال عماني والعالم"))
+    t = table()
+    starts = t.starts(keys)
+    assert starts == [i for i, k in enumerate(keys) if t.could_start(k)]
+    # every match begins at a listed start
+    assert all(i in starts for i in range(len(keys)) if t.match_clitic(keys, i))
+    assert keys.index("والعالم") not in starts and keys.index("وبالصين") in starts
