@@ -78,6 +78,8 @@ class PhraseTable(Generic[T]):
 
     def __init__(self, entries: Iterable[tuple[str, T]] = ()):
         self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        # the same buckets as (tokens after the first, entry length, payload), for match
+        self._rest_by_first: dict[str, list[tuple[tuple[str, ...], int, T]]] = {}
         self._forms: Optional[frozenset] = None
         self._forms_size = 0
         self.max_len = 0
@@ -93,6 +95,7 @@ class PhraseTable(Generic[T]):
             return  # first entry wins: tables are ordered specific-first
         bucket.append((toks, payload))
         bucket.sort(key=lambda e: -len(e[0]))
+        self._rest_by_first[toks[0]] = [(t[1:], len(t), p) for t, p in bucket]
         self.max_len = max(self.max_len, len(toks))
 
     def __contains__(self, form: str) -> bool:
@@ -105,9 +108,11 @@ class PhraseTable(Generic[T]):
         Returns (end index exclusive, payload) or None.
         """
         head = keys[i] if first is None else first
-        for toks, payload in self._by_first.get(head, ()):
-            n = len(toks)
-            if i + n <= len(keys) and all(keys[i + k] == toks[k] for k in range(1, n)):
+        for rest, n, payload in self._rest_by_first.get(head, ()):
+            if n == 1:
+                return i + 1, payload
+            after = keys[i + 1:i + n]  # one slice compared in C, not a loop over tokens
+            if (after if type(after) is tuple else tuple(after)) == rest:
                 return i + n, payload
         return None
 
