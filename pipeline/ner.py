@@ -197,13 +197,13 @@ def _use_numpy_blas(nlp) -> None:
             node.ops = ops
 
 
-def _remembered_floret(vectors, rows: int = 32_768):
+def _remembered_floret(vectors, rows: int = 16_384):
     """floret vectors that keep each word's vector once computed, up to ``rows`` words.
 
     floret builds a word's vector from the hashes of its character n-grams, and spaCy
     rebuilds it for every token of every call: 0.63 s of 400 Saudi news articles, against
     0.05 s remembered. A word's vector never changes, so a word is computed once until
-    the table is full (32,768 rows are 8 MB of float32 at 64 dimensions); then it is
+    the table is full (16,384 rows are 4 MB of float32 at 64 dimensions); then it is
     forgotten all at once and refilled.
     """
     import numpy
