@@ -262,7 +262,7 @@ class SpacyRecognizer:
     """The model trained by scripts/train_ner.py, shipped in pipeline/data/ner."""
 
     name = "spacy"
-    ZONE_ARTICLES = 200
+    ZONE_ARTICLES = 1000
 
     def __init__(self, path: Path = MODEL_DIR):
         import spacy
@@ -284,7 +284,8 @@ class SpacyRecognizer:
         # A memory zone frees the strings and lexemes these words add to the vocab when it
         # closes; without one a worker grows with every new word of a long run. It stays open
         # for ZONE_ARTICLES calls: closing it after every article made each article rebuild
-        # the lexemes of its common words (a tenth of the model's time).
+        # the lexemes of its common words (a tenth of the model's time); 1,000 calls instead
+        # of 200 took 5 % off the pipeline's time on bulk news for 3 MB more RSS.
         if self._zone is None:
             self._zone = self.nlp.memory_zone()
             self._zone.__enter__()

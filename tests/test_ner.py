@@ -90,6 +90,23 @@ def test_shipped_model_multiplies_with_numpy_blas_and_remembers_word_vectors():
     assert type(nlp.vocab.vectors).__name__ == "RememberedFloret"
 
 
+def test_model_multiplies_on_one_blas_thread(monkeypatch):
+    """A worker is one core's worth of work: two workers' BLAS threads must not fight over two cores."""
+    from threadpoolctl import threadpool_info
+
+    rec = recognizer("spacy")
+    seen = []
+    real_pipe = rec.nlp.pipe
+
+    def spy(docs, **kw):
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return real_pipe(docs, **kw)
+
+    monkeypatch.setattr(rec.nlp, "pipe", spy)
+    rec.predict([["وقال", "محمد", "العلي"]])
+    assert seen and set(seen) == {1}
+
+
 @pytest.mark.parametrize("rows", [4, 1000])
 def test_remembered_floret_vectors_equal_computed_ones(rows):
     """Cached or not, full or not, a word's vector is floret's own, in the caller's order."""
