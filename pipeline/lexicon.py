@@ -125,10 +125,7 @@ class PhraseTable(Generic[T]):
 
     def could_start(self, word: str) -> bool:
         """One set lookup: is this word, as written with any proclitic, the first token of an entry?"""
-        forms = self._forms
-        if forms is None or self._forms_size != len(self._by_first):
-            forms = self.starting_forms()
-        return word in forms
+        return word in self.starting_forms()
 
     def starts(self, keys: Sequence[str]) -> list[int]:
         """Indexes of the keys that could start an entry: the only places worth a match."""

@@ -193,7 +193,8 @@ def _use_numpy_blas(nlp) -> None:
 
     ops = NumpyOps(use_blis=False)
     for _, pipe in nlp.pipeline:
-        for node in getattr(pipe, "model", None).walk() if hasattr(pipe, "model") else ():
+        model = getattr(pipe, "model", None)
+        for node in model.walk() if model is not None else ():
             node.ops = ops
 
 
@@ -252,12 +253,6 @@ def _remembered_floret(vectors, rows: int = 16_384):
     return RememberedFloret(vectors)
 
 
-def _blas_controller():
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 class SpacyRecognizer:
     """The model trained by scripts/train_ner.py, shipped in pipeline/data/ner."""
 
@@ -266,6 +261,7 @@ class SpacyRecognizer:
 
     def __init__(self, path: Path = MODEL_DIR):
         import spacy
+        from threadpoolctl import ThreadpoolController
 
         path = _spacy_model_dir(path)
         _register_callbacks()
@@ -275,7 +271,7 @@ class SpacyRecognizer:
             self.nlp.vocab.vectors = _remembered_floret(self.nlp.vocab.vectors)
         self._zone = None
         self._calls = 0
-        self._blas = _blas_controller()
+        self._blas = ThreadpoolController()  # one BLAS thread while predicting (see predict)
 
     def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
         from spacy.tokens import Doc
