@@ -18,7 +18,7 @@ from typing import Optional
 
 from ..data import load_tsv, load_yaml
 from ..document import Doc
-from ..lexicon import NUMBER_CLITICS, PROCLITICS, PhraseTable, form_tokens, strip_clitic
+from ..lexicon import NUMBER_CLITICS, PhraseTable, form_tokens, strip_clitic, with_clitics
 from ..normalize import key
 
 INTEGER_UNITS = frozenset({"jobs", "persons", "count"})
@@ -92,20 +92,14 @@ class Lexicon:
         firsts = set(self.scales) | self.decimal_points | self.negative_words | {"بين", "من", "ما"}
         for table in (self.cardinals_all, self.fractions, self.hedges_before, self.units):
             firsts |= table.first_tokens()
-        self.starters = _with_proclitics(firsts)
+        self.starters = with_clitics(firsts)
         # The words that are numbers themselves. Every quantity holds a digit or one of
         # these; a hedge, unit or preposition that opens one (في، من، ما لا يقل عن) has it
         # a few tokens on, and the many that have none in reach are skipped.
-        self.number_words = _with_proclitics(
+        self.number_words = with_clitics(
             set(self.scales) | self.vague_scales | set(self.definite_cardinals)
             | self.cardinals_all.first_tokens() | self.fractions.first_tokens())
         self.families = load_yaml("currency_families")
-
-
-def _with_proclitics(words: set[str]) -> frozenset[str]:
-    """Each word bare and behind every proclitic (ل + ال writes لل)."""
-    return frozenset(c + w for w in words for c in ("",) + PROCLITICS) | {
-        "ل" + w[1:] for w in words if w.startswith("ال")}
 
 
 # Tokens from the opening word of a quantity to its number, at most: a hedge of four
@@ -466,7 +460,7 @@ class Parser:
         i = 0
         nxt = self.next_number
         while i < self.n:
-            if nxt[i] - i > NUMBER_REACH and not self.bare:
+            if nxt[i] - i > NUMBER_REACH and not self.bare:  # bare suites may hold a unit alone
                 i = nxt[i] - NUMBER_REACH  # straight to the first token in reach of a number
                 continue
             q = self.parse_at(i)
@@ -501,8 +495,6 @@ class Parser:
 
     def parse_at(self, i: int) -> Optional[list[RawQuantity]]:
         lx = self.lx
-        if self.next_number[i] - i > NUMBER_REACH and not self.bare:
-            return None  # no number in reach (bare suites may hold a unit alone)
         if self.kinds[i] == "word" and self.keys[i] not in lx.starters:
             nxt = self.keys[i + 1] if i + 1 < self.n else ""
             # only NOUN ال+CARDINAL and NOUN واحد start with an ordinary word
