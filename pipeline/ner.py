@@ -137,6 +137,7 @@ def word_class(word: str) -> str:
     return _classify(word, _word_classes())
 
 
+@lru_cache(maxsize=4096)  # a new lexeme asks twice in a row: once for PREFIX, once for LOWER
 def clitic_split(word: str) -> tuple[str, str]:
     """(proclitics, rest) of a word key: وبالرياض -> (وبال, رياض); the rest keeps two letters."""
     for cl in _CLASS_CLITICS:
