@@ -1,6 +1,6 @@
 """NER model alone on the ANERcorp test part (CAMeL-style rebuilt split, never trained on).
 
-    python bench/ner.py [--shared ../shared] [--backend spacy|camel] [--model PATH]
+    python bench/ner.py [--shared ../shared] [--backend crf|spacy|camel] [--model PATH]
 
 Prints entity-level micro P/R/F1 (exact span and label, conlleval style) over
 PERS, LOC, ORG and MISC, per label, and the model's speed in tokens per second.
@@ -17,42 +17,18 @@ sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(
 
 import argparse  # noqa: E402
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.ner import iob_spans, read_conll, recognizer, to_key_words  # noqa: E402
-
-
-def score(gold: list[list[tuple]], pred: list[list[tuple]]) -> dict:
-    """Micro and per-label P/R/F1 of exact (start, end, label) spans."""
-    tp, fp, fn = Counter(), Counter(), Counter()
-    for g, p in zip(gold, pred):
-        g, p = set(g), set(p)
-        for s in p & g:
-            tp[s[2]] += 1
-        for s in p - g:
-            fp[s[2]] += 1
-        for s in g - p:
-            fn[s[2]] += 1
-
-    def prf(t, f_p, f_n):
-        p = t / (t + f_p) if t + f_p else 0.0
-        r = t / (t + f_n) if t + f_n else 0.0
-        return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": t, "fp": f_p, "fn": f_n}
-
-    labels = sorted(set(tp) | set(fp) | set(fn))
-    out = {"micro": prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))}
-    out.update({lab: prf(tp[lab], fp[lab], fn[lab]) for lab in labels})
-    return out
+from pipeline.ner import BACKENDS, iob_spans, read_conll, recognizer, score_spans, to_key_words  # noqa: E402
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--backend", default="spacy", choices=["spacy", "camel"])
+    ap.add_argument("--backend", default="crf", choices=[b for b in BACKENDS if b != "none"])
     ap.add_argument("--model", default=None, help="model folder (default: the shipped one)")
     args = ap.parse_args(argv)
 
@@ -67,7 +43,7 @@ def main(argv=None) -> int:
     pred = ner.predict(sentences)
     secs = time.perf_counter() - t0
     n_tok = sum(map(len, sentences))
-    sc = score(gold, pred)
+    sc = score_spans(gold, pred)
     print(f"ANERcorp test (rebuilt CAMeL split): {len(sentences)} sentences, {n_tok} tokens; backend {ner.name}")
     print(f"{'label':8} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
     for lab, m in sc.items():

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.batch import run_batch  # noqa: E402
+from pipeline.ner import DEFAULT_BACKEND  # noqa: E402
 from pipeline.stages.read import read_inputs  # noqa: E402
 
 
@@ -99,7 +100,7 @@ def main() -> None:
         print(f"ratio khabar (1 worker) / tokenizer: {one / base:.3f}")
         print(f"speed-up 2 workers over 1: {runs[1] / runs[2]:.2f}x")
         print(f"peak RSS (this process or any worker): {peak_rss_mb():.0f} MB")
-        backend = os.environ.get("KHABAR_NER", "spacy")
+        backend = os.environ.get("KHABAR_NER", DEFAULT_BACKEND)
         if backend != "none":
             os.environ["KHABAR_NER"] = "none"
             try:

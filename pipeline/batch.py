@@ -33,15 +33,17 @@ FORMATS = ("jsonl", "csv", "parquet", "duckdb")
 
 def pipeline_version() -> str:
     """Package version plus a digest of the code and the language tables: any edit re-runs articles."""
-    from .ner import MODEL_DIR
+    from .ner import CRF_MODEL, DEFAULT_BACKEND, MODEL_DIR
 
     h = hashlib.sha256(__version__.encode())
     pkg = Path(__file__).parent
-    backend, model = os.environ.get("KHABAR_NER", "spacy"), os.environ.get("KHABAR_NER_MODEL", "")
+    backend, model = os.environ.get("KHABAR_NER", DEFAULT_BACKEND), os.environ.get("KHABAR_NER_MODEL", "")
     h.update(f"ner={backend}:{model}".encode())  # another model gives other entities
     files = list(pkg.rglob("*.py")) + list(DATA_DIR.glob("*"))
     if backend == "spacy" and not model:
         files += list(MODEL_DIR.rglob("*"))
+    if backend == "crf" and not model:
+        files.append(CRF_MODEL)
     for p in sorted(files):
         if p.is_file():
             h.update(str(p.relative_to(pkg)).encode())

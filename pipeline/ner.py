@@ -11,6 +11,7 @@ import os
 import sys
 import types
 from contextlib import contextmanager
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Protocol
@@ -18,10 +19,12 @@ from typing import Iterable, Iterator, Optional, Protocol
 from .normalize import key
 
 MODEL_DIR = Path(__file__).parent / "data" / "ner"
+CRF_MODEL = Path(__file__).parent / "data" / "ner_crf" / "model.crfsuite"
 # ANERcorp label -> contract entity type; MISC (nationalities, works, events of
 # all kinds) is too loose to be an entity of its own.
 LABEL_TYPES = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
-BACKENDS = ("spacy", "camel", "none")
+BACKENDS = ("crf", "spacy", "camel", "none")
+DEFAULT_BACKEND = "crf"
 
 Span = tuple[int, int, str]  # token start, token end (exclusive), label
 
@@ -81,6 +84,29 @@ def iob_spans(tags: list[str]) -> list[Span]:
             start, label = None, None
         if bio == "B" or (bio == "I" and start is None):
             start, label = i, lab
+    return out
+
+
+def score_spans(gold: list[list[tuple]], pred: list[list[tuple]]) -> dict:
+    """Micro and per-label P/R/F1 of exact (start, end, label) spans."""
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for g, p in zip(gold, pred):
+        g, p = set(g), set(p)
+        for s in p & g:
+            tp[s[2]] += 1
+        for s in p - g:
+            fp[s[2]] += 1
+        for s in g - p:
+            fn[s[2]] += 1
+
+    def prf(t, f_p, f_n):
+        p = t / (t + f_p) if t + f_p else 0.0
+        r = t / (t + f_n) if t + f_n else 0.0
+        return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": t, "fp": f_p, "fn": f_n}
+
+    labels = sorted(set(tp) | set(fp) | set(fn))
+    out = {"micro": prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))}
+    out.update({lab: prf(tp[lab], fp[lab], fn[lab]) for lab in labels})
     return out
 
 
@@ -304,6 +330,82 @@ class SpacyRecognizer:
         return out
 
 
+# -- CRF --------------------------------------------------------------------------
+@lru_cache(maxsize=131_072)  # the hot vocabulary; bounded so long runs stay flat
+def _word_features(word: str, classify=word_class) -> tuple[str, str, str, str, tuple[str, ...]]:
+    """(stem, proclitics, class, last three letters, the word's own features) of one word key."""
+    pre, stem = clitic_split(word)
+    c = classify(word)
+    own = ("bias", "w=" + word, "s=" + stem, "p=" + pre, "c=" + c, "s3=" + stem[-3:], "s2=" + stem[-2:],
+           "s1=" + stem[-1:], "b2=" + stem[:2], "b3=" + stem[:3], f"len={min(len(stem), 8)}")
+    return stem, pre, c, stem[-3:], own
+
+
+def crf_features(words: list[str], classify=word_class) -> list[list[str]]:
+    """The CRF's features of each word of a sentence of keys: the word itself (its stem without
+    و/ب/ال, the stem's ends, its gazetteer class), the stems and classes two words either side,
+    and the class and stem bigrams around it.
+
+    Letters at a stem's ends stand in for morphology (-وف، -يان، أبو-) and the neighbours for
+    the cues (قال، الرئيس، شركة) that announce a name no gazetteer lists.
+    """
+    base = [_word_features(w, classify) for w in words]
+    n = len(words)
+    out = []
+    for i in range(n):
+        stem, _, c, _, own = base[i]
+        f = list(own)
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if not 0 <= j < n:
+                f.append(f"{d}BOS" if d < 0 else f"{d}EOS")
+                continue
+            b = base[j]
+            f.append(f"{d}s={b[0]}")
+            f.append(f"{d}c={b[2]}")
+            if d in (-1, 1):
+                f.append(f"{d}w={words[j]}")
+                f.append(f"{d}p={b[1]}")
+                f.append(f"{d}s3={b[3]}")
+        if i > 0:
+            f.append(f"cc={base[i - 1][2]}|{c}")
+            f.append(f"ss={base[i - 1][0]}|{stem}")
+        if i + 1 < n:
+            f.append(f"cn={c}|{base[i + 1][2]}")
+        out.append(f)
+    return out
+
+
+def _crf_model_path(path=None) -> Path:
+    """The CRF model file to load, or NERUnavailable saying how to build it."""
+    path = Path(path) if path else CRF_MODEL
+    if path.is_dir():
+        path = path / "model.crfsuite"
+    if not path.is_file():
+        raise NERUnavailable(f"no CRF NER model at {path}; build it with `python scripts/train_crf.py`")
+    return path
+
+
+class CrfRecognizer:
+    """A linear-chain CRF (CRFsuite) trained by scripts/train_crf.py, shipped in pipeline/data/ner_crf.
+
+    It reads the same gazetteer classes and clitic-split stems as the spaCy model, scores
+    higher on the ANERcorp test part and tags about five times as many tokens a second.
+    """
+
+    name = "crf"
+
+    def __init__(self, path: Optional[Path] = None):
+        import pycrfsuite
+
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open(str(_crf_model_path(path)))
+
+    def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
+        tag = self.tagger.tag
+        return [iob_spans(tag(crf_features(s))) if s else [] for s in sentences]
+
+
 # -- CAMeL Tools BERT ---------------------------------------------------------
 def camel_data_dir() -> Path:
     """Where camel_data installs models: $CAMELTOOLS_DATA or ~/.camel_tools."""
@@ -379,10 +481,13 @@ class CamelRecognizer:
         return [iob_spans(next(tags)) if s else [] for s in sentences]
 
 
-def check(backend: str = "spacy", model_path: Optional[str] = None) -> None:
+def check(backend: str = DEFAULT_BACKEND, model_path: Optional[str] = None) -> None:
     """Raise NERUnavailable if ``backend`` could not load here, without loading its weights
     (a parent process that only hands articles to workers stays small)."""
     if backend == "none":
+        return
+    if backend == "crf":
+        _crf_model_path(model_path)
         return
     if backend == "spacy":
         _spacy_model_dir(model_path)
@@ -399,10 +504,12 @@ def check(backend: str = "spacy", model_path: Optional[str] = None) -> None:
 
 
 @lru_cache(maxsize=4)
-def recognizer(backend: str = "spacy", model_path: Optional[str] = None) -> Optional[Recognizer]:
+def recognizer(backend: str = DEFAULT_BACKEND, model_path: Optional[str] = None) -> Optional[Recognizer]:
     """The NER backend, loaded once per process; None for 'none'."""
     if backend == "none":
         return None
+    if backend == "crf":
+        return CrfRecognizer(Path(model_path) if model_path else None)
     if backend == "spacy":
         return SpacyRecognizer(Path(model_path) if model_path else MODEL_DIR)
     if backend == "camel":

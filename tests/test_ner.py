@@ -1,4 +1,4 @@
-"""The statistical NER backends: corpus reading, the shipped spaCy model, the CAMeL adapter offline."""
+"""The statistical NER backends: corpus reading, the shipped CRF and spaCy models, the CAMeL adapter offline."""
 from __future__ import annotations
 
 import json
@@ -74,6 +74,37 @@ def test_training_withholds_names_read_off_the_training_corpus():
     assert full.vocab.lex_attr_getters[SHAPE](name) == full.vocab[name].shape_
 
 
+# -- the CRF ---------------------------------------------------------------------
+def test_crf_features_read_the_word_its_stem_class_and_neighbours():
+    words = ["وقال", "الرئيس", "ايمانويل", "ماكرون"]
+    feats = ner.crf_features(words)
+    assert len(feats) == len(words)
+    third = set(feats[2])
+    assert {"w=ايمانويل", "s=ايمانويل", "-1s=رئيس", "-1p=ال", "-2s=قال", "1w=ماكرون", "2EOS"} <= third
+    assert f"c={ner.word_class('ايمانويل')}" in third
+    assert f"cc={ner.word_class('الرئيس')}|{ner.word_class('ايمانويل')}" in third
+    assert "-2BOS" in feats[0] and "-1BOS" in feats[0] and "1EOS" in feats[3]
+    assert ner.crf_features([]) == []
+
+
+def test_crf_trains_loads_and_tags(tmp_path):
+    """The training function and the loader on a model this test builds (no shipped file involved)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train_crf import train
+
+    sents = [("قال الرئيس سمير العلي امس".split(), ["O", "O", "B-PERS", "I-PERS", "O"]),
+             ("وصل الوزير كمال الحسن الى القاهره".split(), ["O", "O", "B-PERS", "I-PERS", "O", "B-LOC"]),
+             ("زار الرئيس نبيل الشامي القاهره".split(), ["O", "O", "B-PERS", "I-PERS", "B-LOC"])] * 5
+    path = train(sents, tmp_path / "m" / "model.crfsuite", ner.word_class, c1=0.0, c2=0.01, max_iterations=50)
+    rec = ner.CrfRecognizer(path.parent)  # a folder holding model.crfsuite loads too
+    assert rec.predict([["قال", "الرئيس", "سمير", "العلي", "امس"], []]) == [[(2, 4, "PERS")], []]
+    assert ner.recognizer("crf", str(path)).predict([["الى", "القاهره"]]) == [[(1, 2, "LOC")]]
+
+
+def test_shipped_crf_model_is_small():
+    assert ner.CRF_MODEL.stat().st_size < 8_000_000
+
+
 # -- the shipped spaCy model ---------------------------------------------------
 def test_shipped_model_is_small_and_loads():
     size = sum(p.stat().st_size for p in ner.MODEL_DIR.rglob("*") if p.is_file())
@@ -131,24 +162,26 @@ def test_remembered_floret_vectors_equal_computed_ones(rows):
     ("واكد رئيس الوزراء البريطاني بوريس جونسون ان الحكومه ستدعم القطاع", "بوريس جونسون", "PERS"),
     ("وصل الوفد الى القاهره صباح اليوم", "القاهره", "LOC"),
 ])
-def test_shipped_model_tags_clear_names(sentence, name, label):
+@pytest.mark.parametrize("backend", ["crf", "spacy"])
+def test_shipped_model_tags_clear_names(backend, sentence, name, label):
     """A statistical model: some word of a clear name carries the right label."""
     words = sentence.split()
-    spans = recognizer("spacy").predict([words])[0]
+    spans = recognizer(backend).predict([words])[0]
     tagged = {(w, lab) for i, j, lab in spans for w in words[i:j]}
     assert any((w, label) in tagged for w in name.split()), spans
 
 
-def test_entity_stage_adds_model_mentions_below_rules(monkeypatch):
+@pytest.mark.parametrize("backend", ["crf", "spacy"])
+def test_entity_stage_adds_model_mentions_below_rules(monkeypatch, backend):
     from pipeline.run import extract_text
 
     text = "وقال المتحدث باسم اللجنة الدولية للصليب الأحمر إن الأزمة تتفاقم، بحسب شركة أرامكو السعودية في فرنسا."
     monkeypatch.setenv("KHABAR_NER", "none")
     without = extract_text(text)
-    monkeypatch.setenv("KHABAR_NER", "spacy")
+    monkeypatch.setenv("KHABAR_NER", backend)
     with_model = extract_text(text)
     rules_of = {e.name: e.rule for e in with_model.entities}
-    assert any(r.startswith("model:spacy") for r in rules_of.values()), rules_of
+    assert any(r.startswith(f"model:{backend}") for r in rules_of.values()), rules_of
     # what the rules and gazetteers found is still theirs
     for e in without.entities:
         assert rules_of.get(e.name) == e.rule
@@ -228,6 +261,9 @@ def test_cli_camel_backend_with_a_local_model(tiny_bert, tmp_path):
 def test_check_names_a_missing_model_without_loading_anything(tmp_path):
     with pytest.raises(NERUnavailable, match="train_ner.py"):
         ner.check("spacy", str(tmp_path))
+    with pytest.raises(NERUnavailable, match="train_crf.py"):
+        ner.check("crf", str(tmp_path))
+    ner.check("crf")
     with pytest.raises(NERUnavailable, match="config.json"):
         ner.check("camel", str(tmp_path))
     ner.check("spacy")  # the shipped model is there

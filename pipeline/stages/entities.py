@@ -1055,10 +1055,10 @@ def _cluster_country_from_article(doc: Doc) -> None:
 
 
 def active_recognizer():
-    """The NER backend this process runs (KHABAR_NER: spacy, camel or none; KHABAR_NER_MODEL: a folder)."""
-    from ..ner import recognizer
+    """The NER backend this process runs (KHABAR_NER: crf, spacy, camel or none; KHABAR_NER_MODEL: a path)."""
+    from ..ner import DEFAULT_BACKEND, recognizer
 
-    return recognizer(os.environ.get("KHABAR_NER", "spacy"), os.environ.get("KHABAR_NER_MODEL") or None)
+    return recognizer(os.environ.get("KHABAR_NER", DEFAULT_BACKEND), os.environ.get("KHABAR_NER_MODEL") or None)
 
 
 _ARTICLE_CLITICS = ("وبال", "ولل", "وال", "فال", "بال", "كال", "لل")
