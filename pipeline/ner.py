@@ -163,6 +163,28 @@ def word_class(word: str) -> str:
     return _classify(word, _word_classes())
 
 
+@lru_cache(maxsize=8)
+def words_of_class(classes: frozenset) -> frozenset:
+    """Every word key whose ``word_class`` is in ``classes``, clitic forms included.
+
+    A set lookup per token instead of a class lookup: a scan over a whole article asks
+    this of every word, and most words are in no table.
+    """
+    table = _word_classes()
+    candidates = set()
+    for w, c in table.items():
+        if c not in classes:
+            continue
+        candidates.add(w)
+        for cl in _CLASS_CLITICS:
+            candidates.add(cl + w)
+            if w.startswith("ال") and cl.endswith("ل") and not cl.endswith("ال"):
+                candidates.add(cl + w[2:])  # _classify reads للرئيس as لل + الرئيس
+    # _classify gives the word's own class first and the first clitic reading after it, so a
+    # form built above may still read as another class: ask it
+    return frozenset(w for w in candidates if _classify(w, table) in classes)
+
+
 @lru_cache(maxsize=4096)  # a new lexeme asks twice in a row: once for PREFIX, once for LOWER
 def clitic_split(word: str) -> tuple[str, str]:
     """(proclitics, rest) of a word key: وبالرياض -> (وبال, رياض); the rest keeps two letters."""
@@ -331,14 +353,21 @@ class SpacyRecognizer:
 
 
 # -- CRF --------------------------------------------------------------------------
+_NEIGHBOURS = (-2, -1, 1, 2)
+_EDGE = {-2: ("-2BOS",), -1: ("-1BOS",), 1: ("1EOS",), 2: ("2EOS",)}
+
+
 @lru_cache(maxsize=131_072)  # the hot vocabulary; bounded so long runs stay flat
-def _word_features(word: str, classify=word_class) -> tuple[str, str, str, str, tuple[str, ...]]:
-    """(stem, proclitics, class, last three letters, the word's own features) of one word key."""
+def _word_features(word: str, classify=word_class) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:
+    """(stem, class, the word's own features, its features as the neighbour at -2, -1, +1, +2)."""
     pre, stem = clitic_split(word)
     c = classify(word)
     own = ("bias", "w=" + word, "s=" + stem, "p=" + pre, "c=" + c, "s3=" + stem[-3:], "s2=" + stem[-2:],
            "s1=" + stem[-1:], "b2=" + stem[:2], "b3=" + stem[:3], f"len={min(len(stem), 8)}")
-    return stem, pre, c, stem[-3:], own
+    near = {d: (f"{d}s={stem}", f"{d}c={c}") + ((f"{d}w={word}", f"{d}p={pre}", f"{d}s3={stem[-3:]}")
+                                                  if d in (-1, 1) else ())
+            for d in _NEIGHBOURS}
+    return stem, c, own, near
 
 
 def crf_features(words: list[str], classify=word_class) -> list[list[str]]:
@@ -353,25 +382,16 @@ def crf_features(words: list[str], classify=word_class) -> list[list[str]]:
     n = len(words)
     out = []
     for i in range(n):
-        stem, _, c, _, own = base[i]
+        stem, c, own, _ = base[i]
         f = list(own)
-        for d in (-2, -1, 1, 2):
+        for d in _NEIGHBOURS:
             j = i + d
-            if not 0 <= j < n:
-                f.append(f"{d}BOS" if d < 0 else f"{d}EOS")
-                continue
-            b = base[j]
-            f.append(f"{d}s={b[0]}")
-            f.append(f"{d}c={b[2]}")
-            if d in (-1, 1):
-                f.append(f"{d}w={words[j]}")
-                f.append(f"{d}p={b[1]}")
-                f.append(f"{d}s3={b[3]}")
+            f += base[j][3][d] if 0 <= j < n else _EDGE[d]
         if i > 0:
-            f.append(f"cc={base[i - 1][2]}|{c}")
+            f.append(f"cc={base[i - 1][1]}|{c}")
             f.append(f"ss={base[i - 1][0]}|{stem}")
         if i + 1 < n:
-            f.append(f"cn={c}|{base[i + 1][2]}")
+            f.append(f"cn={c}|{base[i + 1][1]}")
         out.append(f)
     return out
 

@@ -1107,7 +1107,7 @@ def _plausible_model_name(f: EntityFinder, words: list[str], etype: str, clitic:
     return True
 
 
-MODEL_SIGNALS = {"P", "PL", "C"}  # a known first name, a title or a speech verb (kind words: the rules read those names)
+MODEL_SIGNALS = frozenset({"P", "PL", "C"})  # a known first name, a title or a speech verb (kind words: the rules read those names)
 MODEL_WINDOW = 5  # tokens each side: the model's receptive field is 4 (depth 4, window 1)
 
 
@@ -1119,14 +1119,20 @@ def _model_windows(doc: Doc, f: EntityFinder, covered: set = frozenset()) -> lis
     speech verbs hold about 15% of a news article's tokens (with organisation kind words too,
     23%, for one more right entity on the dev corpus).
     """
-    from ..ner import word_class
+    from ..ner import words_of_class
 
+    signals = words_of_class(MODEL_SIGNALS)
+    keys, toks = f.keys, f.toks
+    hits = [i for i, k in enumerate(keys) if k in signals and toks[i].kind == "word" and i not in covered]
     out = []
+    h = 0
     for a, b in doc.sentences:
+        while h < len(hits) and hits[h] < a:
+            h += 1
         start = end = None
-        for i in range(a, b):
-            if f.toks[i].kind != "word" or i in covered or word_class(f.keys[i]) not in MODEL_SIGNALS:
-                continue
+        while h < len(hits) and hits[h] < b:
+            i = hits[h]
+            h += 1
             lo, hi = max(a, i - MODEL_WINDOW), min(b, i + MODEL_WINDOW + 1)
             if start is not None and lo <= end:
                 end = max(end, hi)

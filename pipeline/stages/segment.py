@@ -1,11 +1,16 @@
 """Stages 3-4: matching key with offset map, then tokens, sentences and lines."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+
 from ..document import Doc, Token
 from ..lexicon import TOKEN_RE
 from ..normalize import normalize
 
 SENTENCE_END = frozenset({".", "!", "?", "؟", "…"})
+_STOP = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "]")
+_NEWLINE = re.compile("\n")
 
 
 def normalize_stage(doc: Doc) -> Doc:
@@ -18,20 +23,27 @@ def segment(doc: Doc) -> Doc:
     """Tokens with key offsets; sentences and lines as token index ranges."""
     key = doc.norm.key
     new = tuple.__new__  # a NamedTuple's own __new__ costs several times more per token
-    doc.tokens = [new(Token, (m.start(), m.end(), m.group(), m.lastgroup)) for m in TOKEN_RE.finditer(key)]
-    toks = doc.tokens
-    sentences, lines = [], []
-    sent_start = line_start = 0
-    find = key.find
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        newline = nxt is None or find("\n", t.end, nxt.start) >= 0
-        if t.key in SENTENCE_END or newline:
-            if i + 1 > sent_start:
-                sentences.append((sent_start, i + 1))
-            sent_start = i + 1
-        if newline:
-            lines.append((line_start, i + 1))
-            line_start = i + 1
-    doc.sentences, doc.lines = sentences, lines
+    doc.tokens = toks = [new(Token, (m.start(), m.end(), m.group(), m.lastgroup)) for m in TOKEN_RE.finditer(key)]
+    # Boundaries come from the few newlines and full stops, found by position, rather than
+    # from a look at every token (a fifth of this stage's time on news text).
+    starts = [t.start for t in toks]
+    line_ends = {bisect_left(starts, m.start()) for m in _NEWLINE.finditer(key)}
+    line_ends.discard(0)
+    line_ends.add(len(toks))
+    sent_ends = set(line_ends)
+    for m in _STOP.finditer(key):
+        i = bisect_left(starts, m.start())
+        if i < len(toks) and starts[i] == m.start() and toks[i].key in SENTENCE_END:
+            sent_ends.add(i + 1)
+    doc.sentences = _ranges(sent_ends) if toks else []
+    doc.lines = _ranges(line_ends) if toks else []
     return doc
+
+
+def _ranges(ends: set) -> list[tuple[int, int]]:
+    """Consecutive (start, end) token ranges closed at each of ``ends``."""
+    out, start = [], 0
+    for e in sorted(ends):
+        out.append((start, e))
+        start = e
+    return out
