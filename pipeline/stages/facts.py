@@ -136,12 +136,10 @@ def _build_ctx(doc: Doc) -> Ctx:
     n = len(doc.tokens)
     sent_of = [0] * n
     for si, (a, b) in enumerate(doc.sentences):
-        for t in range(a, b):
-            sent_of[t] = si
+        sent_of[a:b] = [si] * (b - a)
     line_of = [0] * n
     for li, (a, b) in enumerate(doc.lines):
-        for t in range(a, b):
-            line_of[t] = li
+        line_of[a:b] = [li] * (b - a)
     starts = [t.start for t in doc.tokens]
     ends = [t.end for t in doc.tokens]
     to_text = doc.norm.to_text
@@ -182,18 +180,24 @@ def _build_ctx(doc: Doc) -> Ctx:
     return ctx
 
 
-def kind_anaphors(keys: list[str], ent_at: list) -> list:
-    """المبادرة، الشركة، المجموعة: a definite kind noun names the last entity of that kind."""
+@lru_cache(maxsize=1)
+def _anaphoric_kinds() -> tuple[frozenset, frozenset]:
+    """(organisation and cluster kind nouns, their definite forms behind و/ب/ل/ف/ك)."""
     from .entities import rules as entity_rules
 
-    kinds = {k for k, v in entity_rules()["kinds"].items() if v in ("ORG", "CLUSTER") and not k.startswith("ال")}
+    kinds = frozenset(k for k, v in entity_rules()["kinds"].items() if v in ("ORG", "CLUSTER") and not k.startswith("ال"))
+    return kinds, with_clitics({"ال" + k for k in kinds}, ("و", "ب", "ل", "ف", "ك"))
+
+
+def kind_anaphors(keys: list[str], ent_at: list) -> list:
+    """المبادرة، الشركة، المجموعة: a definite kind noun names the last entity of that kind."""
+    kinds, forms = _anaphoric_kinds()
     first_word = {}
     for _, _, e in ent_at:
         if id(e) not in first_word:
             w = key(e.name).split(" ")[0]
             first_word[id(e)] = w[2:] if w.startswith("ال") else w
     out = []
-    forms = with_clitics({"ال" + k for k in kinds}, ("و", "ب", "ل", "ف", "ك"))
     for i, k in enumerate(keys):
         if k not in forms:
             continue

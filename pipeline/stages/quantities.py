@@ -212,8 +212,10 @@ class Parser:
         # next_number[i]: the first token at or after i that is a digit or a number word
         self.next_number = nxt = [self.n + NUMBER_REACH + 1] * (self.n + 1)
         number_words = self.lx.number_words
-        for i in range(self.n - 1, -1, -1):
-            nxt[i] = i if self.kinds[i] == "num" or self.keys[i] in number_words else nxt[i + 1]
+        start = 0
+        for h in [i for i, (kind, k) in enumerate(zip(self.kinds, self.keys)) if kind == "num" or k in number_words]:
+            nxt[start:h + 1] = [h] * (h + 1 - start)  # a slice per number, not a step per token
+            start = h + 1
 
     # -- helpers ----------------------------------------------------------
     def adjacent(self, i: int, j: int) -> bool:
