@@ -20,12 +20,14 @@ T = TypeVar("T")
 _LATIN = "A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
 # stdlib re: this pattern runs over every character of every article, and re is
 # faster than the regex module on it; Latin is spelled out as ranges for that reason.
+# The kinds start with disjoint characters (punct last), so their order only sets speed:
+# Arabic words, most of the tokens, are tried first (a quarter off the tokenizing time).
 TOKEN_RE = re.compile(
     rf"""
-    (?P<num>\d+ر\d+(?!\w)              # Tunisian wire decimal written fraction-first: 2ر70
+    (?P<word>[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]+)  # Arabic letters (key has no marks)
+    |(?P<num>\d+ر\d+(?!\w)             # Tunisian wire decimal written fraction-first: 2ر70
       |\d+(?:[.,،]\d+)*                # digits, with decimal or grouping separators
       |(?<![\w.])\.\d+)                # a leading decimal point: .77
-    |(?P<word>[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]+)  # Arabic letters (key has no marks)
     |(?P<latin>[{_LATIN}]+(?:['’][{_LATIN}]+)?)             # Latin-script words
     |(?P<punct>\S)                     # any other visible character, one at a time
     """,
