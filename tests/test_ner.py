@@ -74,6 +74,24 @@ def test_training_withholds_names_read_off_the_training_corpus():
     assert full.vocab.lex_attr_getters[SHAPE](name) == full.vocab[name].shape_
 
 
+@pytest.mark.parametrize("word", ["ACWA", "Power", "H2", "COP28", "3.5", "xyzzy", "بباريس", "", "a" * 100,
+                                  "Neom's", "ABCDEFG", "١٢٣٤٥٦", "e-mail", "7x7", "É"])
+def test_word_shape_is_spacys(word):
+    from spacy.lang.lex_attrs import word_shape
+
+    assert ner.word_shape(word) == word_shape(word)
+
+
+def test_crf_pipeline_does_not_load_spacy():
+    """spaCy brings thinc and torch: some 200 MB per worker the default model does not need."""
+    code = ("import sys; from pipeline.batch import _warm; _warm(); "
+            "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))")
+    env = {**os.environ, "KHABAR_NER": "crf"}
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[]"
+
+
 # -- the CRF ---------------------------------------------------------------------
 def test_crf_features_read_the_word_its_stem_class_and_neighbours():
     words = ["وقال", "الرئيس", "ايمانويل", "ماكرون"]

@@ -1114,8 +1114,9 @@ MODEL_WINDOW = 5  # tokens each side: the model's receptive field is 4 (depth 4,
 def _model_windows(doc: Doc, f: EntityFinder, covered: set = frozenset()) -> list[tuple[int, int]]:
     """Token ranges the model reads: around words that signal a name, inside one sentence.
 
-    The model costs about three times the rest of the pipeline per token; names it adds
-    (persons, organisations) sit next to such words. Windows around first names, titles and
+    The spaCy model costs about three times the rest of the pipeline per token (the CRF about
+    a third of it); names it adds (persons, organisations) sit next to such words, and reading
+    every sentence with the CRF gave 2 more right entities and 11 more wrong ones on dev. Windows around first names, titles and
     speech verbs hold about 15% of a news article's tokens (with organisation kind words too,
     23%, for one more right entity on the dev corpus).
     """
