@@ -438,8 +438,8 @@ class CrfRecognizer:
     """A linear-chain CRF (CRFsuite) trained by scripts/train_crf.py, shipped in pipeline/data/ner_crf.
 
     It reads the same gazetteer classes and clitic-split stems as the spaCy model; on the
-    ANERcorp test part it scores F1 0.676 against 0.652 and tags three to four times as many
-    tokens a second (bench/ner.py).
+    ANERcorp test part it scores F1 0.676 against 0.652 and tags 2.6 times as many tokens a
+    second (bench/ner.py).
     """
 
     name = "crf"
