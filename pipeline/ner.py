@@ -20,6 +20,8 @@ from .normalize import key
 
 MODEL_DIR = Path(__file__).parent / "data" / "ner"
 CRF_MODEL = Path(__file__).parent / "data" / "ner_crf" / "model.crfsuite"
+# word -> its distributional clusters at three granularities (scripts/build_clusters.py)
+WORD_CLUSTERS = Path(__file__).parent / "data" / "ner_crf" / "clusters.tsv"
 # ANERcorp label -> contract entity type; MISC (nationalities, works, events of
 # all kinds) is too loose to be an entity of its own.
 LABEL_TYPES = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
@@ -385,15 +387,29 @@ _EDGE = {-2: ("-2BOS",), -1: ("-1BOS",), 1: ("1EOS",), 2: ("2EOS",)}
 
 # The hot vocabulary only: an entry holds some thirty strings (about 2 KB), and 131,072 of them
 # took a worker of the full bulk run to 650 MB; 16,384 words are most of the tokens of news.
+@lru_cache(maxsize=1)
+def word_clusters() -> dict[str, tuple[str, str, str]]:
+    """Word key -> its clusters among 64, 256 and 1,024 (words that share neighbours in news)."""
+    out = {}
+    with open(WORD_CLUSTERS, encoding="utf-8") as fh:
+        for line in fh:
+            w, *ids = line.rstrip("\n").split("\t")
+            out[w] = tuple(ids)
+    return out
+
+
 @lru_cache(maxsize=16_384)
 def _word_features(word: str, classify=word_class) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:
     """(stem, class, the word's own features, its features as the neighbour at -2, -1, +1, +2)."""
     pre, stem = clitic_split(word)
     c = classify(word)
+    clusters = word_clusters()
+    k = clusters.get(word) or clusters.get(stem) or ("-", "-", "-")
     own = ("bias", "w=" + word, "s=" + stem, "p=" + pre, "c=" + c, "s3=" + stem[-3:], "s2=" + stem[-2:],
-           "s1=" + stem[-1:], "b2=" + stem[:2], "b3=" + stem[:3], f"len={min(len(stem), 8)}")
-    near = {d: (f"{d}s={stem}", f"{d}c={c}") + ((f"{d}w={word}", f"{d}p={pre}", f"{d}s3={stem[-3:]}")
-                                                  if d in (-1, 1) else ())
+           "s1=" + stem[-1:], "b2=" + stem[:2], "b3=" + stem[:3], f"len={min(len(stem), 8)}",
+           "k64=" + k[0], "k256=" + k[1], "k1k=" + k[2])
+    near = {d: (f"{d}s={stem}", f"{d}c={c}") + ((f"{d}w={word}", f"{d}p={pre}", f"{d}s3={stem[-3:]}",
+                                                   f"{d}k256={k[1]}") if d in (-1, 1) else ())
             for d in _NEIGHBOURS}
     return stem, c, own, near
 

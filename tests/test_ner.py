@@ -119,6 +119,27 @@ def test_crf_trains_loads_and_tags(tmp_path):
     assert ner.recognizer("crf", str(path)).predict([["الى", "القاهره"]]) == [[(1, 2, "LOC")]]
 
 
+def test_word_clusters_table_is_keys_with_three_cluster_ids():
+    from pipeline.normalize import key
+
+    lines = ner.WORD_CLUSTERS.read_text(encoding="utf-8").splitlines()
+    table = ner.word_clusters()
+    assert len(table) == len(lines) > 10_000  # no word twice
+    for w, ids in table.items():
+        assert w and key(w) == w, w  # the keys the CRF looks words up by
+        assert len(ids) == 3 and all(int(i) < size for i, size in zip(ids, (64, 256, 1024))), (w, ids)
+
+
+def test_crf_reads_a_words_cluster_or_its_stems():
+    table = ner.word_clusters()
+    word = next(w for w in table if not w.startswith(("و", "ب", "ل", "ف", "ك", "ال")) and len(w) > 3
+                and "و" + w not in table)
+    own = set(ner.crf_features([word])[0])
+    assert f"k256={table[word][1]}" in own
+    assert f"k256={table[word][1]}" in set(ner.crf_features(["و" + word])[0])  # وعمر reads as عمر
+    assert "k256=-" in set(ner.crf_features(["qqqqzzz"])[0])
+
+
 def test_shipped_crf_model_is_small():
     assert ner.CRF_MODEL.stat().st_size < 8_000_000
 
