@@ -7,7 +7,9 @@ Prints articles/s, characters/s and peak RSS for one worker; camel-tools'
 simple_word_tokenize over the same text as a baseline with the ratio; and the
 speed-up of 2 workers over 1 (same articles, fresh output folders); and one
 worker again without the statistical NER model (``--ner none``), to show what
-the model costs.
+the model costs; and last the tokenizer, the pipeline and the pipeline without a
+model taken in turns, 50 articles at a time, in this process: the ratios that
+survive this machine's changes of speed.
 """
 from __future__ import annotations
 
@@ -68,6 +70,45 @@ def camel_baseline(texts: list[str]) -> float:
     return n / (time.perf_counter() - t0)
 
 
+def interleaved(texts: list[str], backend: str, chunk: int = 50) -> dict[str, float]:
+    """Seconds of the tokenizer, the pipeline and the pipeline without a model over the same texts,
+    taken in turns chunk by chunk (in rotating order) so a change of machine speed hits all three
+    alike; sequential runs minutes apart differed by a third here."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    from pipeline.batch import process_one
+    from pipeline.document import Doc
+
+    docs = [Doc(article_id=str(i), path="bench", raw=t, sha256=str(i)) for i, t in enumerate(texts)]
+
+    def tokenize(part):
+        for d in part:
+            simple_word_tokenize(d.raw)
+
+    def pipeline_with(ner):
+        def run(part):
+            os.environ["KHABAR_NER"] = ner
+            for d in part:
+                process_one(d)
+        return run
+
+    runs = {"tokenizer": tokenize, "pipeline": pipeline_with(backend), "pipeline, no model": pipeline_with("none")}
+    for run in runs.values():
+        run(docs[:5])  # load what each needs before timing
+    secs = dict.fromkeys(runs, 0.0)
+    names = list(runs)
+    try:
+        for k, start in enumerate(range(0, len(docs), chunk)):
+            part = docs[start:start + chunk]
+            for name in names[k % 3:] + names[:k % 3]:
+                t0 = time.perf_counter()
+                runs[name](part)
+                secs[name] += time.perf_counter() - t0
+    finally:
+        os.environ["KHABAR_NER"] = backend
+    return secs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", help="folder or file of articles (default: the shipped corpus, repeated)")
@@ -110,6 +151,12 @@ def main() -> None:
             print(f"khabar 1 worker without the NER model: {chars / s.seconds / 1e6:.3f} M chars/s; "
                   f"with the {backend} model the pipeline runs at {s.seconds / runs[1]:.2f}x that speed "
                   f"({runs[1] / s.seconds:.2f}x the time)")
+        secs = interleaved(texts, backend)
+        speed = {name: chars / v / 1e6 for name, v in secs.items()}
+        print(f"interleaved, one process, 50 articles at a time: tokenizer {speed['tokenizer']:.3f}, "
+              f"pipeline {speed['pipeline']:.3f}, without a model {speed['pipeline, no model']:.3f} M chars/s; "
+              f"ratio pipeline / tokenizer {speed['pipeline'] / speed['tokenizer']:.3f}, "
+              f"the {backend} model {secs['pipeline'] / secs['pipeline, no model']:.2f}x the time")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
