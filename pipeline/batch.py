@@ -33,7 +33,7 @@ FORMATS = ("jsonl", "csv", "parquet", "duckdb")
 
 def pipeline_version() -> str:
     """Package version plus a digest of the code and the language tables: any edit re-runs articles."""
-    from .ner import CRF_MODEL, DEFAULT_BACKEND, MODEL_DIR
+    from .ner import CRF_MODEL, DEFAULT_BACKEND, MODEL_DIR, WORD_CLUSTERS
 
     h = hashlib.sha256(__version__.encode())
     pkg = Path(__file__).parent
@@ -42,11 +42,13 @@ def pipeline_version() -> str:
     files = list(pkg.rglob("*.py")) + list(DATA_DIR.glob("*"))
     if backend == "spacy" and not model:
         files += list(MODEL_DIR.rglob("*"))
-    if backend == "crf" and not model:
-        files.append(CRF_MODEL)
+    if backend == "crf":
+        files.append(WORD_CLUSTERS)  # read by any CRF model's features
+        if not model:
+            files.append(CRF_MODEL)
     for p in sorted(files):
         if p.is_file():
-            h.update(str(p.relative_to(pkg)).encode())
+            h.update(str(p.relative_to(pkg) if p.is_relative_to(pkg) else p.name).encode())
             h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
 

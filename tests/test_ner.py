@@ -336,3 +336,19 @@ def test_model_spans_with_chemical_words_are_not_names(monkeypatch):
     names = {e.name: e.rule for e in doc.entities}
     assert "مراد خليفي" in names, names
     assert not any("أكسيد" in n for n in names), names
+
+
+def test_resume_key_covers_the_crf_model_and_its_clusters(tmp_path, monkeypatch):
+    """Re-running after a retrained CRF or rebuilt clusters must redo the articles, not skip them."""
+    from pipeline.batch import pipeline_version
+
+    monkeypatch.setenv("KHABAR_NER", "crf")
+    monkeypatch.delenv("KHABAR_NER_MODEL", raising=False)
+    base = pipeline_version()
+    for name in ("WORD_CLUSTERS", "CRF_MODEL"):
+        other = tmp_path / f"{name}.bin"
+        other.write_bytes(getattr(ner, name).read_bytes() + b"\n")
+        with monkeypatch.context() as m:
+            m.setattr(ner, name, other)
+            assert pipeline_version() != base, name
+    assert pipeline_version() == base
