@@ -399,8 +399,10 @@ def word_clusters() -> dict[str, tuple[str, str, str]]:
 
 
 @lru_cache(maxsize=16_384)
-def _word_features(word: str, classify=word_class) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:
-    """(stem, class, the word's own features, its features as the neighbour at -2, -1, +1, +2)."""
+def _word_features(word: str, classify=word_class, known: Optional[frozenset] = None
+                   ) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:
+    """(stem, class, the word's own features, its features as the neighbour at -2, -1, +1, +2);
+    only those in ``known`` when it is given."""
     pre, stem = clitic_split(word)
     c = classify(word)
     clusters = word_clusters()
@@ -411,18 +413,23 @@ def _word_features(word: str, classify=word_class) -> tuple[str, str, tuple[str,
     near = {d: (f"{d}s={stem}", f"{d}c={c}") + ((f"{d}w={word}", f"{d}p={pre}", f"{d}s3={stem[-3:]}",
                                                    f"{d}k256={k[1]}") if d in (-1, 1) else ())
             for d in _NEIGHBOURS}
+    if known is not None:
+        own = tuple(a for a in own if a in known)
+        near = {d: tuple(a for a in feats if a in known) for d, feats in near.items()}
     return stem, c, own, near
 
 
-def crf_features(words: list[str], classify=word_class) -> list[list[str]]:
+def crf_features(words: list[str], classify=word_class, known: Optional[frozenset] = None) -> list[list[str]]:
     """The CRF's features of each word of a sentence of keys: the word itself (its stem without
-    و/ب/ال, the stem's ends, its gazetteer class), the stems and classes two words either side,
-    and the class and stem bigrams around it.
+    و/ب/ال, the stem's ends, its gazetteer class and word clusters), the stems and classes two
+    words either side, and the class and stem bigrams around it.
 
-    Letters at a stem's ends stand in for morphology (-وف، -يان، أبو-) and the neighbours for
-    the cues (قال، الرئيس، شركة) that announce a name no gazetteer lists.
+    Letters at a stem's ends stand in for morphology (-وف، -يان، أبو-), the clusters for what
+    the news says around a word, and the neighbours for the cues (قال، الرئيس، شركة) that
+    announce a name no gazetteer lists.  ``known``: a model's attributes; the others carry no
+    weight, and leaving them out spares CRFsuite looking them up (the tags do not change).
     """
-    base = [_word_features(w, classify) for w in words]
+    base = [_word_features(w, classify, known) for w in words]
     n = len(words)
     out = []
     for i in range(n):
@@ -431,11 +438,13 @@ def crf_features(words: list[str], classify=word_class) -> list[list[str]]:
         for d in _NEIGHBOURS:
             j = i + d
             f += base[j][3][d] if 0 <= j < n else _EDGE[d]
+        pairs = []
         if i > 0:
-            f.append(f"cc={base[i - 1][1]}|{c}")
-            f.append(f"ss={base[i - 1][0]}|{stem}")
+            pairs.append(f"cc={base[i - 1][1]}|{c}")
+            pairs.append(f"ss={base[i - 1][0]}|{stem}")
         if i + 1 < n:
-            f.append(f"cn={c}|{base[i + 1][1]}")
+            pairs.append(f"cn={c}|{base[i + 1][1]}")
+        f += pairs if known is None else [a for a in pairs if a in known]
         out.append(f)
     return out
 
@@ -465,10 +474,11 @@ class CrfRecognizer:
 
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(_crf_model_path(path)))
+        self.known = frozenset(self.tagger.info().attributes)  # the features it has weights for
 
     def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
-        tag = self.tagger.tag
-        return [iob_spans(tag(crf_features(s))) if s else [] for s in sentences]
+        tag, known = self.tagger.tag, self.known
+        return [iob_spans(tag(crf_features(s, known=known))) if s else [] for s in sentences]
 
 
 # -- CAMeL Tools BERT ---------------------------------------------------------

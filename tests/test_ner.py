@@ -140,6 +140,21 @@ def test_crf_reads_a_words_cluster_or_its_stems():
     assert "k256=-" in set(ner.crf_features(["qqqqzzz"])[0])
 
 
+def test_crf_reads_only_features_its_model_knows_and_tags_the_same():
+    rec = ner.CrfRecognizer()
+    sentences = [s.split() for s in (
+        "وقال الرئيس الفرنسي ايمانويل ماكرون في باريس امس",
+        "واكد رئيس الوزراء البريطاني بوريس جونسون ان الحكومه ستدعم القطاع",
+        "وقعت شركه ارامكو السعوديه اتفاقا مع مجموعه زكسيل الصينيه",
+    )]
+    for words in sentences:
+        every = ner.crf_features(words)
+        known = ner.crf_features(words, known=rec.known)
+        assert all(set(k) <= set(e) & rec.known for k, e in zip(known, every))
+        assert sum(map(len, known)) < sum(map(len, every))
+        assert rec.tagger.tag(known) == rec.tagger.tag(every)
+
+
 def test_shipped_crf_model_is_small():
     assert ner.CRF_MODEL.stat().st_size < 8_000_000
 
