@@ -1115,10 +1115,10 @@ def _model_windows(doc: Doc, f: EntityFinder, covered: set = frozenset()) -> lis
     """Token ranges the model reads: around words that signal a name, inside one sentence.
 
     The spaCy model costs about three times the rest of the pipeline per token (the CRF about
-    a third of it); names it adds (persons, organisations) sit next to such words, and reading
-    every sentence with the CRF gave 2 more right entities and 11 more wrong ones on dev. Windows around first names, titles and
-    speech verbs hold about 15% of a news article's tokens (with organisation kind words too,
-    23%, for one more right entity on the dev corpus).
+    a third of that); names it adds (persons, organisations) sit next to such words. Windows
+    around first names, titles and speech verbs hold about 15% of a news article's tokens (with
+    organisation kind words too, 23%, for one more right entity on the dev corpus); the CRF
+    over every sentence found 2 more right entities and 11 more wrong ones on dev.
     """
     from ..ner import words_of_class
 
