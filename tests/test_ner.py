@@ -75,11 +75,20 @@ def test_training_withholds_names_read_off_the_training_corpus():
 
 
 @pytest.mark.parametrize("word", ["ACWA", "Power", "H2", "COP28", "3.5", "xyzzy", "بباريس", "", "a" * 100,
-                                  "Neom's", "ABCDEFG", "١٢٣٤٥٦", "e-mail", "7x7", "É"])
+                                  "Neom's", "ABCDEFG", "١٢٣٤٥٦", "e-mail", "7x7", "É", "و", "في", "ـــ",
+                                  "الاستثمارات", "ب" * 100])
 def test_word_shape_is_spacys(word):
     from spacy.lang.lex_attrs import word_shape
 
     assert ner.word_shape(word) == word_shape(word)
+
+
+def test_word_shape_of_every_arabic_letter_is_spacys():
+    """The shortcut for Arabic letters: every letter it takes, alone and four in a row."""
+    from spacy.lang.lex_attrs import word_shape
+
+    for c in map(chr, range(0x0621, 0x064B)):
+        assert ner.word_shape(c) == word_shape(c) and ner.word_shape(c * 4) == word_shape(c * 4), hex(ord(c))
 
 
 def test_crf_pipeline_does_not_load_spacy():
@@ -116,6 +125,8 @@ def test_crf_trains_loads_and_tags(tmp_path):
     path = train(sents, tmp_path / "m" / "model.crfsuite", ner.word_class, c1=0.0, c2=0.01, max_iterations=50)
     rec = ner.CrfRecognizer(path.parent)  # a folder holding model.crfsuite loads too
     assert rec.predict([["قال", "الرئيس", "سمير", "العلي", "امس"], []]) == [[(2, 4, "PERS")], []]
+    for words, _ in sents[:3]:  # a model without most features: weights read, tags as CRFsuite's
+        assert rec.tag_all([words]) == [rec.tagger.tag(ner.crf_features(words, ner.word_class))]
     assert ner.recognizer("crf", str(path)).predict([["الى", "القاهره"]]) == [[(1, 2, "LOC")]]
 
 
@@ -153,6 +164,39 @@ def test_crf_reads_only_features_its_model_knows_and_tags_the_same():
         assert all(set(k) <= set(e) & rec.known for k, e in zip(known, every))
         assert sum(map(len, known)) < sum(map(len, every))
         assert rec.tagger.tag(known) == rec.tagger.tag(every)
+
+
+def _corpus_sentences(limit: int = 12) -> list[list[str]]:
+    """Sentences of token keys from the shipped articles, as the entity stage hands them over."""
+    from pipeline.document import Doc
+    from pipeline.stages.clean import clean
+    from pipeline.stages.segment import normalize_stage, segment
+
+    out = []
+    for path in sorted((ROOT / "corpus" / "dev").glob("*.txt"))[:limit]:
+        doc = segment(normalize_stage(clean(Doc(article_id=path.stem, path=str(path),
+                                                 raw=path.read_text(encoding="utf-8"), sha256=""))))
+        out += [[t.key for t in doc.tokens[a:b]] for a, b in doc.sentences]
+    return out
+
+
+def test_crf_viterbi_tags_as_crfsuite():
+    """Khabar's own scoring and Viterbi against CRFsuite's tagger on the same model: whole
+    sentences, windows of them, one-word and empty ones, one at a time and many together."""
+    rec = ner.CrfRecognizer()
+    sentences = _corpus_sentences()
+    windows = [s[k:k + n] for s in sentences for k, n in ((0, 1), (1, 2), (3, 11)) if s[k:k + n]]
+    cases = sentences + windows + [[], ["qqq"], ["وقال", "الرئيس", "ايمانويل", "ماكرون"]]
+    assert len(cases) > 500
+    reference = [rec.tagger.tag(ner.crf_features(s)) if s else [] for s in cases]
+    assert rec.tag_all(cases) == reference
+    assert [rec.tag_all([s])[0] for s in cases[:200]] == reference[:200]
+    # the word score store emptied when full scores words again, the same
+    small = ner.CrfRecognizer()
+    small._scores = small._scores[:64]  # room for 64 words
+    assert [small.tag_all(cases[k:k + 3]) for k in range(0, 300, 3)] == [reference[k:k + 3] for k in range(0, 300, 3)]
+    assert small.tag_all(sentences[:40]) == reference[:40] and len(small._scores) > 64  # more words than room
+    assert sum(r != ["O"] * len(r) for r in reference) > 50  # names were tagged, not just O
 
 
 def test_shipped_crf_model_is_small():

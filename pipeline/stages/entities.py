@@ -1083,9 +1083,9 @@ def _model_clitic(f: EntityFinder, i: int) -> str:
 
 
 def _plausible_model_name(f: EntityFinder, words: list[str], etype: str, clitic: str, i: int, j: int,
-                          in_quantity: set) -> bool:
+                          in_quantity: bytearray) -> bool:
     """Vetoes for model spans the rules know better about (each one a class of dev-corpus noise)."""
-    if any(t in in_quantity for t in range(i, j)):
+    if any(in_quantity[i:j]):
         return False
     # a lone word the tables do not know (حسن، جاذبة، الصفر) was the model's most common error on
     # the dev corpus (45 of 54 wrong); two or more words were right about half the time
@@ -1111,7 +1111,7 @@ MODEL_SIGNALS = frozenset({"P", "PL", "C"})  # a known first name, a title or a 
 MODEL_WINDOW = 5  # tokens each side: the model's receptive field is 4 (depth 4, window 1)
 
 
-def _model_windows(doc: Doc, f: EntityFinder, covered: set = frozenset()) -> list[tuple[int, int]]:
+def _model_windows(doc: Doc, f: EntityFinder, covered: Optional[bytearray] = None) -> list[tuple[int, int]]:
     """Token ranges the model reads: around words that signal a name, inside one sentence.
 
     The spaCy model costs about three times the rest of the pipeline per token (the CRF about
@@ -1124,7 +1124,8 @@ def _model_windows(doc: Doc, f: EntityFinder, covered: set = frozenset()) -> lis
 
     signals = words_of_class(MODEL_SIGNALS)
     keys, toks = f.keys, f.toks
-    hits = [i for i, k in enumerate(keys) if k in signals and toks[i].kind == "word" and i not in covered]
+    covered = covered or bytearray(len(keys))
+    hits = [i for i, k in enumerate(keys) if k in signals and toks[i].kind == "word" and not covered[i]]
     out = []
     h = 0
     for a, b in doc.sentences:
@@ -1146,6 +1147,15 @@ def _model_windows(doc: Doc, f: EntityFinder, covered: set = frozenset()) -> lis
     return out
 
 
+def _tokens_under(doc: Doc, spans) -> bytearray:
+    """A mark (1) for each token inside one of ``spans`` (with character start and end)."""
+    marks = bytearray(len(doc.tokens))
+    for x in spans:
+        a, b = _tok_at(doc, x.start), min(_tok_at(doc, max(x.end - 1, x.start)) + 1, len(marks))
+        marks[a:b] = b"\x01" * max(b - a, 0)
+    return marks
+
+
 def model_mentions(doc: Doc, f: EntityFinder, found: list[Mention] = ()) -> list[Mention]:
     """Persons, organisations and places the statistical model tags, sentence by sentence.
     ``found``: the rules' mentions; a name signal inside one needs no model (the rules win)."""
@@ -1154,13 +1164,8 @@ def model_mentions(doc: Doc, f: EntityFinder, found: list[Mention] = ()) -> list
         return []
     r = f.r
     out = []
-    in_quantity = set()
-    for q in doc.quantities:  # ريال، هللة، ملياران: units and numbers are never names
-        in_quantity.update(range(_tok_at(doc, q.start), _tok_at(doc, max(q.end - 1, q.start)) + 1))
-    covered = set()
-    for m in found:
-        covered.update(range(_tok_at(doc, m.start), _tok_at(doc, max(m.end - 1, m.start)) + 1))
-    windows = _model_windows(doc, f, covered)
+    in_quantity = _tokens_under(doc, doc.quantities)  # ريال، هللة، ملياران: units and numbers are never names
+    windows = _model_windows(doc, f, _tokens_under(doc, found))
     spans = ner.predict([f.keys[a:b] for a, b in windows])
     for (a, _), sent_spans in zip(windows, spans):
         for i, j, label in sent_spans:
