@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple, Optional
 
 from .normalize import Normalized
@@ -14,6 +15,19 @@ class Token(NamedTuple):
     end: int
     key: str
     kind: str  # "num" | "word" | "latin" | "punct"
+
+
+class TokenColumns(NamedTuple):
+    """The tokens' fields as lists, which several stages scan whole."""
+
+    starts: list[int]
+    ends: list[int]
+    keys: list[str]
+    kinds: list[str]
+    match_keys: list[str]  # keys with Latin words in lower case, as the tables are matched
+
+
+_FIELDS = tuple(map(itemgetter, range(4)))
 
 
 @dataclass
@@ -38,6 +52,20 @@ class Doc:
     warnings: list[str] = field(default_factory=list)
     entity_regions: dict = field(default_factory=dict)  # entity id -> ISO 3166-2
     record: Any = None
+    _columns: Any = field(default=None, repr=False, compare=False)  # (tokens, TokenColumns)
+
+    def columns(self) -> TokenColumns:
+        """The tokens' fields as lists, built once per token list."""
+        if self._columns is not None and self._columns[0] is self.tokens:
+            return self._columns[1]
+        starts, ends, keys, kinds = (list(map(get, self.tokens)) for get in _FIELDS)
+        if "latin" in kinds:
+            match_keys = [k.lower() if kind == "latin" else k for k, kind in zip(keys, kinds)]
+        else:
+            match_keys = list(keys)
+        cols = TokenColumns(starts, ends, keys, kinds, match_keys)
+        self._columns = (self.tokens, cols)
+        return cols
 
     def text_span(self, tok_start: int, tok_end: int) -> tuple[int, int]:
         """Text offsets of tokens [tok_start, tok_end)."""

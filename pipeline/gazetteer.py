@@ -94,7 +94,7 @@ class Gazetteer:
         return out
 
     def _find(self, doc: Doc) -> list[tuple[int, int, int, GazEntry]]:
-        keys = [t.key.lower() if t.kind == "latin" else t.key for t in doc.tokens]
+        keys = doc.columns().match_keys
         out = []
         i = 0  # the first token not yet inside a match
         for start in self.table.starts(keys):

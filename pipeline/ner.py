@@ -531,20 +531,26 @@ class CrfRecognizer:
         self.known = frozenset(info.attributes)  # the features it has weights for
         self.labels, state, self.trans = _crf_weights(path, info)
         self._np = np
-        n_labels = len(self.labels)
-        # pair features by id, an all-zero row last for the pairs the model never saw
         self.attr_ids = {a: int(i) for a, i in info.attributes.items()}
-        self._no_attr = len(state)
-        self.state = np.vstack([state, np.zeros(n_labels)])
+        self._no_attr = len(state)  # an all-zero row last, for the features the model lacks
+        self.state = np.vstack([state, np.zeros(len(self.labels))])
         self._edges = {d: self.state[[self.attr_ids.get(a, self._no_attr) for a in _EDGE[d]]].sum(0)
                        for d in _NEIGHBOURS}
-        # (template, value) -> a block of weights: row 0 the word's own feature, rows 1-4 the
-        # feature read at -2, -1, +1, +2; block 0 is zeros, block 1 the bias
+        self._block_tables, self._block_weights = self._word_blocks()
+        self._pair_index()
+        self._row_of: dict[str, int] = {}
+        self._allocate(self.WORD_CACHE)
+
+    def _word_blocks(self) -> tuple[list[dict[str, int]], "np.ndarray"]:
+        """The weights by (template, value): per template in OWN_FEATURES' order, value -> block id,
+        and the blocks (row 0 the word's own feature, rows 1-4 the feature read at -2, -1, +1, +2;
+        block 0 is zeros, for the values the model never saw; block 1 the bias)."""
+        np, n_labels = self._np, len(self.labels)
         rows = {"": 0, "-2": 1, "-1": 2, "1": 3, "2": 4}
         templates = {"": set(OWN_FEATURES)} | {str(d): set(t) for d, t in NEIGHBOUR_FEATURES.items()}
         blocks = {(None, None): 0, ("bias", None): 1}
         weights = [np.zeros((5, n_labels)), np.zeros((5, n_labels))]
-        weights[1][0] = self.state[self.attr_ids["bias"]] if "bias" in self.attr_ids else 0
+        weights[1][0] = self.state[self.attr_ids.get("bias", self._no_attr)]
         for attr, i in self.attr_ids.items():
             name, eq, value = attr.partition("=")
             if not eq:
@@ -556,18 +562,47 @@ class CrfRecognizer:
                         weights.append(np.zeros((5, n_labels)))
                     weights[b][rows[pos]] += self.state[i]
                     break
-        # per template: value -> block id (0, the zero block, for values the model never saw)
         by_template: dict[str, dict[str, int]] = {t: {} for t in OWN_FEATURES}
         for (t, value), b in blocks.items():
             if t not in (None, "bias"):
                 by_template[t][value] = b
-        self._block_tables = [by_template[t] for t in OWN_FEATURES]  # in _word_values' order
-        self._block_weights = np.stack(weights)
+        return [by_template[t] for t in OWN_FEATURES], np.stack(weights)
+
+    def _pair_index(self) -> None:
+        """The pair features as tables: class x class and stem x stem -> attribute id (the zero row
+        for the pairs the model lacks), indexed by class and stem ids (0: in no pair it knows)."""
+        pairs = [(a[:2], *a[3:].split("|", 1), i) for a, i in self.attr_ids.items()
+                 if a[:3] in ("cc=", "cn=", "ss=") and "|" in a]
+        self._class_id = {c: k for k, c in enumerate(sorted({x for t, a, b, _ in pairs if t != "ss" for x in (a, b)}), 1)}
+        self._left_stem_id = {s: k for k, s in enumerate(sorted({a for t, a, _, _ in pairs if t == "ss"}), 1)}
+        self._right_stem_id = {s: k for k, s in enumerate(sorted({b for t, _, b, _ in pairs if t == "ss"}), 1)}
+        self._pair_tables = {t: self._np.full((len(ids) + 1, len(ids2) + 1), self._no_attr) for t, ids, ids2 in (
+            ("cc", self._class_id, self._class_id), ("cn", self._class_id, self._class_id),
+            ("ss", self._left_stem_id, self._right_stem_id))}
+        for t, a, b, i in pairs:
+            left, right = (self._left_stem_id, self._right_stem_id) if t == "ss" else (self._class_id,) * 2
+            self._pair_tables[t][left[a], right[b]] = i
+
+    def _allocate(self, capacity: int) -> None:
+        """An empty word score store with room for ``capacity`` rows, the pads included."""
+        np = self._np
         # the word score store: word -> row of (own, -2, -1, +1, +2) x label scores, and each
-        # row's stem and class; emptied when full (the tags do not depend on what it holds)
-        self._row_of: dict[str, int] = {}
-        self._scores = np.zeros((self.WORD_CACHE, 5, n_labels))  # pages in as rows are used
-        self._stem_class: list[tuple[str, str]] = []
+        # row's stem and class; emptied when full (the tags do not depend on what it holds).
+        # Its first rows are the pads around each sentence, two either side: words whose only
+        # scores are the BOS/EOS features they stand for at -2, -1, +1 and +2 (and no stem or
+        # class a pair feature knows), so no neighbour of a word reaches across sentences.
+        self._scores = np.zeros((capacity, 5, len(self.labels)))  # pages in as rows are used
+        self._row_ids = np.zeros((capacity, 3), dtype=np.intp)  # class, stem as left, stem as right
+        for row, slots in enumerate(((1,), (1, 2), (3, 4), (4,))):  # BOS at -2; -2, -1; EOS at +1, +2; +2
+            for slot in slots:
+                self._scores[row, slot] = self._edges[(-2, -1, 1, 2)[slot - 1]]
+        self._empty_store()
+
+    _PADS = ("\x00bos2", "\x00bos1", "\x00eos1", "\x00eos2")
+
+    def _empty_store(self) -> None:
+        self._row_of.clear()
+        self._row_of.update(zip(self._PADS, range(4)))
 
     def _rows(self, words: list[str]) -> list[int]:
         """Rows of the word score store for ``words``, scoring the words not in it yet."""
@@ -575,11 +610,10 @@ class CrfRecognizer:
         new = [w for w in dict.fromkeys(words) if w not in row_of]
         if new:
             if len(row_of) + len(new) > len(self._scores):
-                row_of.clear()
-                self._stem_class.clear()
-                new = list(dict.fromkeys(words))
-                if len(new) > len(self._scores):  # one huge article: room for its words
-                    self._scores = self._np.zeros((len(new),) + self._scores.shape[1:])
+                self._empty_store()
+                new = [w for w in dict.fromkeys(words) if w not in row_of]
+                if len(row_of) + len(new) > len(self._scores):  # one huge article: room for its words
+                    self._allocate(len(row_of) + len(new))
             values = [_word_values(w) for w in new]
             tables = self._block_tables
             ids = [1] * (len(new) * (len(tables) + 1))  # the bias, then a block per template
@@ -594,50 +628,40 @@ class CrfRecognizer:
                 total += weights[ids[:, k]]
             first = len(row_of)
             self._scores[first:first + len(new)] = total
+            classes, left, right = self._class_id, self._left_stem_id, self._right_stem_id
+            self._row_ids[first:first + len(new)] = [(classes.get(v[3], 0), left.get(v[1], 0), right.get(v[1], 0))
+                                                     for v in values]
             row_of.update(zip(new, range(first, first + len(new))))
-            self._stem_class += [(v[1], v[3]) for v in values]
         return [row_of[w] for w in words]
 
-    @lru_cache(maxsize=None)  # noqa: B019 - a few dozen classes, one recognizer a process
-    def _class_pair(self, a: str, b: str) -> tuple[int, int]:
-        """Attribute ids of the class bigram a|b as read by its second and its first word."""
-        get, none = self.attr_ids.get, self._no_attr
-        return get(f"cc={a}|{b}", none), get(f"cn={a}|{b}", none)
-
-    def emissions(self, sentences: list[list[str]]) -> tuple["np.ndarray", "np.ndarray", "np.ndarray"]:
-        """Label scores of every word of the (non-empty) sentences one after another, with each
-        word's sentence and its position in it: the sums of the weights of crf_features."""
+    def emissions(self, sentences: list[list[str]]) -> "np.ndarray":
+        """Label scores of the words of the (non-empty) sentences, sentence x word x label (zero
+        past a sentence's end): the sums of the weights of crf_features."""
         np = self._np
-        words = [w for s in sentences for w in s]
-        sentence = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
-        pos = np.concatenate([np.arange(len(s)) for s in sentences])
-        left = pos  # words before it in its sentence
-        right = np.concatenate([np.arange(len(s) - 1, -1, -1) for s in sentences])  # words after it
-        rows = self._rows(words)
+        flat = []  # the sentences one after another, each between its pads
+        for s in sentences:
+            flat += self._PADS[:2]
+            flat += s
+            flat += self._PADS[2:]
+        rows = np.array(self._rows(flat))
         by_word = self._scores[rows]  # word x (own, -2, -1, +1, +2) x label
-        e = by_word[:, 0].copy()
-        # a word's features as the neighbour at -2, -1, +1, +2 of the words inside its sentence
-        e[2:] += by_word[:-2, 1] * (left[2:] >= 2)[:, None]
-        e[1:] += by_word[:-1, 2] * (left[1:] >= 1)[:, None]
-        e[:-1] += by_word[1:, 3] * (right[:-1] >= 1)[:, None]
-        e[:-2] += by_word[2:, 4] * (right[:-2] >= 2)[:, None]
-        edges = self._edges
-        e += (left < 2)[:, None] * edges[-2] + (left < 1)[:, None] * edges[-1]
-        e += (right < 1)[:, None] * edges[1] + (right < 2)[:, None] * edges[2]
-        if len(words) > 1:
-            # the pair features: class and stem bigrams ending at a word, the class bigram
-            # starting at it; none across sentences
-            get, none = self.attr_ids.get, self._no_attr
-            stem_class = self._stem_class
-            stems = [stem_class[r][0] for r in rows]
-            classes = [stem_class[r][1] for r in rows]
-            class_pairs = [self._class_pair(a, b) for a, b in zip(classes, classes[1:])]
-            inside = (left[1:] >= 1)[:, None]
-            pair = self.state[[p[0] for p in class_pairs]]
-            pair += self.state[[get(f"ss={a}|{b}", none) for a, b in zip(stems, stems[1:])]]
-            e[1:] += pair * inside
-            e[:-1] += self.state[[p[1] for p in class_pairs]] * inside
-        return e, sentence, pos
+        # each word's own scores, and its neighbours' as the words at -2, -1, +1, +2
+        e = by_word[2:-2, 0] + by_word[:-4, 1]
+        e += by_word[1:-3, 2]
+        e += by_word[3:-1, 3]
+        e += by_word[4:, 4]
+        # the pair features: class and stem bigrams ending at a word, the class bigram starting at it
+        ids = self._row_ids[rows]
+        cls, tables, state = ids[:, 0], self._pair_tables, self.state
+        e += state[tables["cc"][cls[1:-3], cls[2:-2]]]
+        e += state[tables["ss"][ids[1:-3, 1], ids[2:-2, 2]]]
+        e += state[tables["cn"][cls[2:-2], cls[3:-1]]]
+        # sentence x word -> its row of e (past the end: a zero row put last)
+        lengths = np.array([len(s) for s in sentences])
+        first = np.cumsum(lengths + 4) - lengths - 4  # a sentence's first word in e (pads take 4)
+        at = first[:, None] + np.arange(lengths.max())
+        at[at >= (first + lengths)[:, None]] = len(e)
+        return np.vstack([e, np.zeros(e.shape[1])])[at]
 
     def tag_all(self, sentences: list[list[str]]) -> list[list[str]]:
         """The best label sequence of each sentence (Viterbi over all of them at once; ties go to
@@ -646,10 +670,8 @@ class CrfRecognizer:
         todo = [s for s in sentences if s]
         if not todo:
             return [[] for _ in sentences]
-        e, sentence, pos = self.emissions(todo)
+        padded = self.emissions(todo)
         lengths = [len(s) for s in todo]
-        padded = np.zeros((len(todo), max(lengths), len(self.labels)))
-        padded[sentence, pos] = e
         score = padded[:, 0]
         scores, back = [score], []
         for t in range(1, padded.shape[1]):

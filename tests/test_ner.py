@@ -193,7 +193,7 @@ def test_crf_viterbi_tags_as_crfsuite():
     assert [rec.tag_all([s])[0] for s in cases[:200]] == reference[:200]
     # the word score store emptied when full scores words again, the same
     small = ner.CrfRecognizer()
-    small._scores = small._scores[:64]  # room for 64 words
+    small._allocate(64)  # room for 64 words
     assert [small.tag_all(cases[k:k + 3]) for k in range(0, 300, 3)] == [reference[k:k + 3] for k in range(0, 300, 3)]
     assert small.tag_all(sentences[:40]) == reference[:40] and len(small._scores) > 64  # more words than room
     assert sum(r != ["O"] * len(r) for r in reference) > 50  # names were tagged, not just O

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
 from typing import Optional
 
 import regex
@@ -123,12 +124,19 @@ def clean_name(s: str) -> str:
     return " ".join(s.split()).strip(" ،,:؛.-")
 
 
+@lru_cache(maxsize=1)
+def _person_openers() -> frozenset:
+    """Keys that may open a person's name: a cue (قال، الرئيس), a first name, و + a first name."""
+    r = rules()
+    return frozenset(r["person_cues"]) | r["person_names"] | {"و" + n for n in r["person_names"]}
+
+
 class EntityFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.r = rules()
         self.toks = doc.tokens
-        self.keys = [t.key for t in doc.tokens]
+        self.keys = doc.columns().keys
         self.n = len(self.toks)
 
     def span(self, i: int, j: int, clitic: str = "") -> tuple[int, int]:
@@ -375,7 +383,7 @@ class EntityFinder:
         r = self.r
         known, cues = r["person_names"], r["person_cues"]
         # only a cue or a first name (maybe behind و) opens a name
-        candidates = [i for i, k in enumerate(self.keys) if k in cues or k in known or k[:1] == "و" and k[1:] in known]
+        candidates = list(compress(count(), map(_person_openers().__contains__, self.keys)))
         i = 0  # the first token not yet inside a name
         for c in candidates:
             if c < i:
@@ -959,11 +967,7 @@ def _tok_at_key(doc: Doc, key_pos: int) -> int:
     """Index of the token holding key offset ``key_pos``."""
     import bisect
 
-    starts = getattr(doc, "_token_starts", None)
-    if starts is None or len(starts) != len(doc.tokens):
-        starts = [t.start for t in doc.tokens]
-        doc._token_starts = starts  # type: ignore[attr-defined]
-    return max(bisect.bisect_right(starts, key_pos) - 1, 0)
+    return max(bisect.bisect_right(doc.columns().starts, key_pos) - 1, 0)
 
 
 def _tok_at(doc: Doc, text_pos: int) -> int:
@@ -1125,7 +1129,7 @@ def _model_windows(doc: Doc, f: EntityFinder, covered: Optional[bytearray] = Non
     signals = words_of_class(MODEL_SIGNALS)
     keys, toks = f.keys, f.toks
     covered = covered or bytearray(len(keys))
-    hits = [i for i, k in enumerate(keys) if k in signals and toks[i].kind == "word" and not covered[i]]
+    hits = [i for i in compress(count(), map(signals.__contains__, keys)) if toks[i].kind == "word" and not covered[i]]
     out = []
     h = 0
     for a, b in doc.sentences:

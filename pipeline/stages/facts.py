@@ -140,8 +140,7 @@ def _build_ctx(doc: Doc) -> Ctx:
     line_of = [0] * n
     for li, (a, b) in enumerate(doc.lines):
         line_of[a:b] = [li] * (b - a)
-    starts = [t.start for t in doc.tokens]
-    ends = [t.end for t in doc.tokens]
+    starts, ends = doc.columns().starts, doc.columns().ends
     to_text = doc.norm.to_text
 
     def tok_range(s: int, e: int) -> tuple[int, int]:
@@ -158,7 +157,7 @@ def _build_ctx(doc: Doc) -> Ctx:
             a, b = tok_range(m.start, m.end)
             ent_at.append((a, b, e))
     ent_at.sort(key=lambda x: x[0])
-    keys = [t.key for t in doc.tokens]
+    keys = doc.columns().keys
     ent_at = sorted(ent_at + kind_anaphors(keys, ent_at), key=lambda x: x[0])
     from .entities import facility_phrases, rules as entity_rules
 

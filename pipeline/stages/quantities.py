@@ -200,8 +200,9 @@ class Parser:
         self.lx = lexicon()
         self.cardinals = self.lx.cardinals_all if bare else self.lx.cardinals
         self.toks = doc.tokens
-        self.keys = [t.key.lower() if t.kind == "latin" else t.key for t in doc.tokens]
-        self.kinds = [t.kind for t in doc.tokens]
+        columns = doc.columns()
+        self.keys = columns.match_keys
+        self.kinds = columns.kinds
         self.n = len(self.toks)
         key_text = doc.norm.key
         # Outlet habit: several dot groups (1.108.600) means dots group thousands here.
