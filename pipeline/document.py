@@ -54,6 +54,14 @@ class Doc:
     record: Any = None
     _columns: Any = field(default=None, repr=False, compare=False)  # (tokens, TokenColumns)
 
+    def release(self) -> None:
+        """Drop what stages cached on the document for each other (the facts' token view points
+        back at it): without the cycle an article is freed the moment it is done with, instead
+        of waiting for the cyclic collector, which walked every token of it (a fifth of the
+        pipeline's time on bulk news)."""
+        for name in [n for n in vars(self) if n.startswith("_") and n != "_columns"]:
+            delattr(self, name)
+
     def columns(self) -> TokenColumns:
         """The tokens' fields as lists, built once per token list."""
         if self._columns is not None and self._columns[0] is self.tokens:

@@ -42,12 +42,15 @@ class StageError(Exception):
 
 def process(doc: Doc) -> ArticleRecord:
     """Run every stage on one document and return its validated record."""
-    for name, stage in STAGES:
-        try:
-            doc = stage(doc)
-        except Exception as e:  # noqa: BLE001 - re-raised with the stage and article named
-            raise StageError(name, doc.article_id, doc.path, e) from e
-    return doc.record
+    try:
+        for name, stage in STAGES:
+            try:
+                doc = stage(doc)
+            except Exception as e:  # noqa: BLE001 - re-raised with the stage and article named
+                raise StageError(name, doc.article_id, doc.path, e) from e
+        return doc.record
+    finally:
+        doc.release()
 
 
 def extract_text(text: str, article_id: str = "text") -> ArticleRecord:
