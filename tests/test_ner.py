@@ -199,6 +199,21 @@ def test_crf_viterbi_tags_as_crfsuite():
     assert sum(r != ["O"] * len(r) for r in reference) > 50  # names were tagged, not just O
 
 
+def test_crf_model_file_is_read_as_crfsuite_reads_it(tmp_path):
+    labels, attrs, state, trans = ner._crf_model(ner.CRF_MODEL)
+    info = ner.CrfRecognizer().tagger.info()
+    assert {a: i for i, a in enumerate(labels)} == {a: int(i) for a, i in info.labels.items()}
+    assert {a: i for i, a in enumerate(attrs)} == {a: int(i) for a, i in info.attributes.items()}
+    # the dump prints weights to six decimals: the file's are those, unrounded
+    some = list(info.state_features.items())[:500]
+    assert all(abs(state[attrs.index(a), labels.index(y)] - w) < 5e-7 for (a, y), w in some)
+    assert all(abs(trans[labels.index(a), labels.index(b)] - w) < 5e-7 for (a, b), w in info.transitions.items())
+    bad = tmp_path / "model.crfsuite"
+    bad.write_bytes(b"lCRF" + b"\0" * 40)
+    with pytest.raises(NERUnavailable, match="not a CRFsuite model"):
+        ner.CrfRecognizer(bad)
+
+
 def test_shipped_crf_model_is_small():
     assert ner.CRF_MODEL.stat().st_size < 8_000_000
 
