@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -9,6 +10,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 DEV = CORPUS / "dev"
 GOLD = DEV / "gold"
+
+
+@pytest.fixture(autouse=True)
+def _collector_on():
+    """A batch worker turns the cyclic collector off (pipeline.batch._warm); the test process
+    that ran one gets it back after each test."""
+    yield
+    gc.enable()
 
 
 @pytest.fixture(scope="session")
