@@ -200,6 +200,7 @@ class Parser:
         self.lx = lexicon()
         self.cardinals = self.lx.cardinals_all if bare else self.lx.cardinals
         self.toks = doc.tokens
+        self._numerals: dict[int, Optional[tuple[Numeral, str, int]]] = {}
         columns = doc.columns()
         self.keys = columns.match_keys
         self.kinds = columns.kinds
@@ -370,6 +371,12 @@ class Parser:
 
     def numeral(self, i: int) -> Optional[tuple[Numeral, str, int]]:
         """A full numeral: components joined by و with falling scales (12 مليون و500 ألف)."""
+        # read once per token: a range (بين X و Y) and the main loop both ask for the same ones
+        if i not in self._numerals:
+            self._numerals[i] = self._numeral(i)
+        return self._numerals[i]
+
+    def _numeral(self, i: int) -> Optional[tuple[Numeral, str, int]]:
         a = self.atom(i, True)
         if not a:
             return None
