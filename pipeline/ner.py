@@ -420,8 +420,9 @@ def _word_values(word: str, classify=word_class) -> tuple[str, ...]:
             str(min(len(stem), 8)), k[0], k[1], k[2])
 
 
-# The hot vocabulary only: an entry holds some thirty strings (about 2 KB), and 131,072 of them
-# took a worker of the full bulk run to 650 MB; 16,384 words are most of the tokens of news.
+# The feature strings are what CRFsuite trains on (scripts/train_crf.py) and what the tests
+# hand CRFsuite's own tagger; tagging in the pipeline reads the same features as weight sums
+# (CrfRecognizer). An entry holds some thirty strings (about 2 KB): the hot vocabulary only.
 @lru_cache(maxsize=16_384)
 def _word_features(word: str, classify=word_class, known: Optional[frozenset] = None
                    ) -> tuple[str, str, tuple[str, ...], dict[int, tuple[str, ...]]]:
@@ -524,7 +525,7 @@ class CrfRecognizer:
 
     It reads the same gazetteer classes and clitic-split stems as the spaCy model, and word
     clusters from the bulk news; on the ANERcorp test part it scores F1 0.699 against 0.652
-    and tags four times as many tokens a second (bench/ner.py: 53,000 against 11,900).
+    and tags three to four times as many tokens a second (bench/ner.py: 37,000-53,000 against 11,900).
 
     It tags with its own Viterbi over the model's weights, not CRFsuite's tagger (which a test
     holds it equal to). A token's score is a sum of feature weights, and all but three of its
