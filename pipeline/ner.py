@@ -13,7 +13,7 @@ import sys
 import types
 from collections import Counter
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Protocol
 
@@ -409,6 +409,9 @@ NEIGHBOUR_FEATURES = {-2: ("s", "c"), -1: ("s", "c", "w", "p", "s3", "k256"),
                       1: ("s", "c", "w", "p", "s3", "k256"), 2: ("s", "c")}
 
 
+_STEM, _CLASS = OWN_FEATURES.index("s"), OWN_FEATURES.index("c")  # in _word_values' tuples
+
+
 def _word_values(word: str, classify=word_class) -> tuple[str, ...]:
     """What each of OWN_FEATURES reads of a word, in that order: the word, its stem without
     proclitics and the proclitics, its gazetteer class, the stem's ends and length, and the
@@ -540,12 +543,9 @@ class CrfRecognizer:
 
     def __init__(self, path: Optional[Path] = None):
         import numpy as np
-        import pycrfsuite
 
-        path = _crf_model_path(path)
+        self.path = path = _crf_model_path(path)
         self.labels, attrs, state, self.trans = _crf_model(path)
-        self.tagger = pycrfsuite.Tagger()  # the reference the tests compare with; predict does not use it
-        self.tagger.open(str(path))
         self.known = frozenset(attrs)  # the features it has weights for
         self._np = np
         self.attr_ids = {a: i for i, a in enumerate(attrs)}
@@ -557,6 +557,15 @@ class CrfRecognizer:
         self._pair_index()
         self._row_of: dict[str, int] = {}
         self._allocate(self.WORD_CACHE)
+
+    @cached_property
+    def tagger(self):
+        """CRFsuite's own tagger on the same model: the reference the tests hold tag_all to."""
+        import pycrfsuite
+
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(self.path))
+        return tagger
 
     def _word_blocks(self) -> tuple[list[dict[str, int]], "np.ndarray"]:
         """The weights by (template, value): per template in OWN_FEATURES' order, value -> block id,
@@ -604,7 +613,7 @@ class CrfRecognizer:
         """An empty word score store with room for ``capacity`` rows, the pads included."""
         np = self._np
         # the word score store: word -> row of (own, -2, -1, +1, +2) x label scores, and each
-        # row's stem and class; emptied when full (the tags do not depend on what it holds).
+        # row's class and stem ids for the pair tables; emptied when full (the tags do not depend on what it holds).
         # Its first rows are the pads around each sentence, two either side: words whose only
         # scores are the BOS/EOS features they stand for at -2, -1, +1 and +2 (and no stem or
         # class a pair feature knows), so no neighbour of a word reaches across sentences.
@@ -646,8 +655,8 @@ class CrfRecognizer:
             first = len(row_of)
             self._scores[first:first + len(new)] = total
             classes, left, right = self._class_id, self._left_stem_id, self._right_stem_id
-            self._row_ids[first:first + len(new)] = [(classes.get(v[3], 0), left.get(v[1], 0), right.get(v[1], 0))
-                                                     for v in values]
+            self._row_ids[first:first + len(new)] = [
+                (classes.get(v[_CLASS], 0), left.get(v[_STEM], 0), right.get(v[_STEM], 0)) for v in values]
             row_of.update(zip(new, range(first, first + len(new))))
         return [row_of[w] for w in words]
 
