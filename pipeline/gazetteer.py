@@ -11,6 +11,7 @@ import gettext
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 from typing import Optional
 
 from .data import load_tsv
@@ -161,9 +162,9 @@ def country_mention_counts(doc: Doc) -> Counter:
         if e.type == "GPE" and e.country:
             counts[e.country] += 1
     forms = _demonym_forms()
-    for t in doc.tokens:
-        code = forms.get(t.key)
-        if code is not None and t.kind == "word":
-            counts[code] += 1
+    cols = doc.columns()
+    for i in compress(count(), map(forms.__contains__, cols.keys)):
+        if cols.kinds[i] == "word":
+            counts[forms[cols.keys[i]]] += 1
     doc._country_counts = counts  # type: ignore[attr-defined]
     return counts

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Callable
 
 from camel_tools.utils.dediac import dediac_ar
@@ -129,10 +130,19 @@ class Normalized:
 
 
 class _KeyTable(dict):
-    """code point -> key, filled in the first time str.translate meets a character."""
+    """code point -> key, filled in the first time str.translate meets a character; it keeps
+    the characters whose key is not one character (marks, tatweel, ligatures) as a regex class."""
+
+    def __init__(self):
+        super().__init__()
+        self.special: list[str] = []
+        self.special_re = re.compile("(?!)")  # matches nothing until a special character is met
 
     def __missing__(self, o: int) -> str:
         k = self[o] = _char_key(chr(o))
+        if len(k) != 1:
+            self.special.append(chr(o))
+            self.special_re = re.compile("[" + re.escape("".join(self.special)) + "]")
         return k
 
 
@@ -146,13 +156,16 @@ def normalize(text: str) -> Normalized:
     when some character is deleted (marks, tatweel) or expanded (ligatures).
     """
     key_text = text.translate(_TRANSLATE)
-    special = [c for c in set(text) if len(_TRANSLATE[ord(c)]) != 1]
-    if not special:
+    # translate met every character of the text, so the table knows which of them are special:
+    # a regex scan finds them (a set of the text's characters cost as much as translate itself)
+    found = _TRANSLATE.special_re.finditer(text)
+    first = next(found, None)
+    if first is None:
         return Normalized(text, key_text, list(range(len(text) + 1)))
     # runs of ordinary characters map one to one; only the special ones need care
     to_text: list[int] = []
     last = 0
-    for m in re.finditer("[" + re.escape("".join(special)) + "]", text):
+    for m in chain((first,), found):
         i = m.start()
         to_text.extend(range(last, i))
         to_text.extend([i] * len(_TRANSLATE[ord(text[i])]))

@@ -12,6 +12,7 @@ occurrence of an alias already known.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, count
@@ -139,6 +140,12 @@ class EntityFinder:
         self.keys = doc.columns().keys
         self.n = len(self.toks)
 
+    def where(self, forms, lo: int = 0, hi: Optional[int] = None) -> list[int]:
+        """Indexes i in [lo, hi) whose key is in ``forms``: a scan over every token of the article
+        runs in C (map and compress), and the Python loops visit only the tokens it finds."""
+        hi = self.n if hi is None else hi
+        return list(compress(range(lo, hi), map(forms.__contains__, self.keys[lo:hi])))
+
     def span(self, i: int, j: int, clitic: str = "") -> tuple[int, int]:
         s, e = self.doc.text_span(i, j)
         if clitic:
@@ -166,12 +173,9 @@ class EntityFinder:
     def kind_mentions(self) -> list[Mention]:
         out = []
         r = self.r
-        cluster_talk = any(k in ("صناعيه", "الصناعيه") for k in self.keys) and any(
+        cluster_talk = not {"صناعيه", "الصناعيه"}.isdisjoint(self.keys) and any(
             k.endswith("مجموعات") or k.endswith("تجمعات") or k.endswith("المجموعات") for k in self.keys)
-        forms = r["kind_forms"]
-        for i in range(self.n):
-            if self.keys[i] not in forms:
-                continue
+        for i in self.where(r["kind_forms"]):
             for clitic, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "ك", "وب", "ول")):
                 kind = r["kinds"].get(rest)
                 if kind:
@@ -442,13 +446,13 @@ class EntityFinder:
         """قال لـ"الاقتصادية"، وفقا لصحيفة "الوطن": a quoted name after a reporting cue is an outlet;
         so is the dateline's bracketed Latin name: دبي، الإمارات (CNN)- ..."""
         out = []
-        for i in range(1, self.n - 2):
-            if self.keys[i] == "(" and self.toks[i + 1].kind == "latin" and self.keys[i + 2] == ")" \
+        for i in self.where({"("}, 1, self.n - 2):
+            if self.toks[i + 1].kind == "latin" and self.keys[i + 2] == ")" \
                     and i + 3 < self.n and self.keys[i + 3] in ("-", "–", "—"):
                 s_, e_ = self.span(i + 1, i + 2)
                 out.append(Mention(s_, e_, "ORG", clean_name(self.doc.text[s_:e_]), "outlet"))
-        for i in range(1, self.n - 2):
-            if self.keys[i] not in QUOTES_OPEN or self.keys[i - 1] not in self.r["outlet_cues"]:
+        for i in self.where(QUOTES_OPEN, 1, self.n - 2):
+            if self.keys[i - 1] not in self.r["outlet_cues"]:
                 continue
             j = i + 1
             while j < self.n and j - i <= 3 and self.toks[j].kind in ("word", "latin"):
@@ -514,9 +518,7 @@ class EntityFinder:
         what it is for."""
         r = self.r
         out = []
-        for i in range(self.n - 3):
-            if self.keys[i + 1] not in r["described_adjectives"]:
-                continue
+        for i in [a - 1 for a in self.where(r["described_adjectives"], 1, self.n - 2)]:
             clitic = next((c for c, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "وب"), min_rest=3)
                            if rest in r["described_heads"]), None)
             if clitic is None:
@@ -576,8 +578,8 @@ class EntityFinder:
     # -- events ------------------------------------------------------------------
     def event_mentions(self) -> list[Mention]:
         out = []
-        for i in range(self.n - 1):
-            if self.keys[i] in self.r["event_bases"] and self.toks[i + 1].kind == "num" \
+        for i in self.where(self.r["event_bases"], 0, self.n - 1):
+            if self.toks[i + 1].kind == "num" \
                     and _YEAR_RE.fullmatch(self.keys[i + 1]):
                 s, e = self.span(i, i + 2)
                 out.append(Mention(s, e, "EVENT", self.doc.text[s:e], "event_year"))
@@ -908,10 +910,7 @@ def geo_features(doc: Doc, f: "EntityFinder", gaz: list[Mention]) -> list[Mentio
     out = []
     r = f.r
     place_at = {_tok_at(doc, m.start): m for m in gaz if m.type in ("GPE", "LOC")}
-    forms = r["geo_head_forms"]
-    for i in range(f.n - 1):
-        if f.keys[i] not in forms:
-            continue
+    for i in f.where(r["geo_head_forms"], 0, f.n - 1):
         head = next((rest for c, rest in strip_clitic(f.keys[i], ("و", "ب", "ل", "ف", "وب", "ول"), min_rest=3)
                      if rest in r["geo_heads"]), None)
         if head is None or "\n" in f.gap(i):
@@ -941,8 +940,8 @@ def _listed_cities(doc: Doc, f: "EntityFinder", by_start: dict) -> list[Mention]
     """المدن الصناعية "الجبيل وينبع ورأس الخير": the cities listed after a plural cluster noun are clusters."""
     out = []
     keys = f.keys
-    for i in range(f.n - 2):
-        if keys[i] not in PLURAL_CLUSTER_NOUNS or keys[i + 1] not in PLURAL_CLUSTER_ADJ:
+    for i in f.where(PLURAL_CLUSTER_NOUNS, 0, f.n - 2):
+        if keys[i + 1] not in PLURAL_CLUSTER_ADJ:
             continue
         k = i + 2
         # an adjective or an opening quote may stand between: المدن الصناعية العالمية "الجبيل ...
@@ -965,16 +964,12 @@ def _listed_cities(doc: Doc, f: "EntityFinder", by_start: dict) -> list[Mention]
 
 def _tok_at_key(doc: Doc, key_pos: int) -> int:
     """Index of the token holding key offset ``key_pos``."""
-    import bisect
-
-    return max(bisect.bisect_right(doc.columns().starts, key_pos) - 1, 0)
+    return max(bisect_right(doc.columns().starts, key_pos) - 1, 0)
 
 
 def _tok_at(doc: Doc, text_pos: int) -> int:
     """Index of the token holding text offset ``text_pos``."""
-    import bisect
-
-    return _tok_at_key(doc, bisect.bisect_left(doc.norm.to_text, text_pos))
+    return max(bisect_right(doc.columns().starts, bisect_left(doc.norm.to_text, text_pos)) - 1, 0)
 
 
 def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
@@ -982,10 +977,7 @@ def facility_phrases(doc: Doc) -> list[tuple[int, int, str]]:
     f = EntityFinder(doc)
     out = []
     kinds = f.r["facility_kinds"]
-    forms = f.r["facility_forms"]
-    for i in range(f.n):
-        if f.keys[i] not in forms:
-            continue
+    for i in f.where(f.r["facility_forms"]):
         for clitic, rest in strip_clitic(f.keys[i], ("و", "ب", "ل", "ف", "وب", "ول", "ال", "وال", "بال", "لل")):
             if rest not in kinds and rest.endswith("ا") and rest[:-1] in kinds:
                 # the accusative names a facility (تدرس مشروعا لإنتاج ...), but after a number
@@ -1033,7 +1025,9 @@ def _cluster_country_from_sentence(doc: Doc) -> None:
         if e.type in ("GPE", "LOC") and e.country:
             places += [(_tok_at(doc, m.start), e.country) for m in e.mentions]
     forms = _demonym_forms()
-    places += [(i, forms[t.key]) for i, t in enumerate(doc.tokens) if t.kind == "word" and t.key in forms]
+    cols = doc.columns()
+    places += [(i, forms[cols.keys[i]]) for i in compress(count(), map(forms.__contains__, cols.keys))
+               if cols.kinds[i] == "word"]
     for e in doc.entities:
         if e.type == "CLUSTER" and not e.country and e.mentions:
             e.country = _nearest_in_sentence(sent_of, _tok_at(doc, e.mentions[0].start), places) or e.country

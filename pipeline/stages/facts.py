@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import compress
 from typing import Optional
 
 import regex
@@ -197,10 +198,8 @@ def kind_anaphors(keys: list[str], ent_at: list) -> list:
             w = key(e.name).split(" ")[0]
             first_word[id(e)] = w[2:] if w.startswith("ال") else w
     out = []
-    for i, k in enumerate(keys):
-        if k not in forms:
-            continue
-        for _, rest in strip_clitic(k, ("و", "ب", "ل", "ف", "ك", "")):
+    for i in positions(keys, forms):
+        for _, rest in strip_clitic(keys[i], ("و", "ب", "ل", "ف", "ك", "")):
             if rest.startswith("ال") and rest[2:] in kinds:
                 kind = rest[2:]
                 prior = [e for a, _, e in ent_at if a < i and first_word[id(e)] == kind]
@@ -230,10 +229,7 @@ def government_anaphors(doc: Doc, keys: list[str]) -> list:
         return []
     out = []
     main = None
-    forms = t["government_forms"]
-    for i, k in enumerate(keys):
-        if k not in forms:
-            continue
+    for i in positions(keys, t["government_forms"]):
         code = _demonym_forms().get(keys[i + 1]) if i + 1 < len(keys) else None
         if code is None:
             if main is None:
@@ -260,8 +256,9 @@ def described_facilities(doc: Doc, keys: list[str], kinds: set) -> list:
     n = len(keys)
     out = []
     forms = _facility_forms(frozenset(kinds))
-    for h, k in enumerate(keys):
-        if k not in forms or h + 1 >= n or toks[h].kind != "word":
+    for h in positions(keys, forms):
+        k = keys[h]
+        if h + 1 >= n or toks[h].kind != "word":
             continue
         rest = k[1:] if k[:1] in ("و", "ل", "ب", "ف") and k[1:] in kinds else k
         if rest not in kinds and not (rest.endswith("ا") and rest[:-1] in kinds):
@@ -319,8 +316,9 @@ def facility_anaphors(keys: list[str], line_of: list[int], ent_at: list, describ
     covered = {t for a, b, _ in ent_at for t in range(a, b)}
     out = []
     forms = _facility_forms(frozenset(kinds))
-    for i, k in enumerate(keys):
-        if k not in forms or i in covered:
+    for i in positions(keys, forms):
+        k = keys[i]
+        if i in covered:
             continue
         # المشروع، والمحطة، للمشروع (ل + ال writes لل)
         kind = next((r[2:] for _, r in strip_clitic(k, ("و", "ب", "ل", "ف", "ك", "وب", "ول"))
@@ -373,13 +371,19 @@ def section_subject(ctx: Ctx, tok: int):
     return None
 
 
+def positions(keys: list[str], forms, a: int = 0, b: Optional[int] = None) -> list[int]:
+    """Indexes j in [a, b) whose key is in ``forms``, found by a C-level scan (map and compress)
+    instead of a Python step per token."""
+    b = len(keys) if b is None else b
+    return list(compress(range(a, b), map(forms.__contains__, keys[a:b])))
+
+
 def match_any(table: PhraseTable, keys: list[str], a: int, b: int) -> list[tuple[int, int, object]]:
     """All (start, end, payload) matches of a table in keys[a:b], clitic-aware."""
     out = []
-    forms = table.starting_forms()
     i = a  # the first token not yet inside a match
-    for j in range(a, b):
-        if j < i or keys[j] not in forms:
+    for j in positions(keys, table.starting_forms(), a, b):
+        if j < i:
             continue
         m = table.match_clitic(keys, j, CLITICS)
         if m and m[0] <= b:

@@ -11,9 +11,11 @@ resolved (decimal vs thousands separator, which rial).  Values are Decimals.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
+from itertools import compress, count
 from typing import Optional
 
 from ..data import load_tsv, load_yaml
@@ -93,6 +95,10 @@ class Lexicon:
         for table in (self.cardinals_all, self.fractions, self.hedges_before, self.units):
             firsts |= table.first_tokens()
         self.starters = with_clitics(firsts)
+        # The tokens parse_at does not turn away at once (see there): digits, the starters and
+        # the signs that open an amount, and the word before واحد or an ال+cardinal (NOUN ال+CARDINAL).
+        self.openers = self.starters | frozenset(OPENING_SIGNS)
+        self.one_forms = frozenset({"واحد", "واحده"} | {"ال" + c for c in self.definite_cardinals})
         # The words that are numbers themselves. Every quantity holds a digit or one of
         # these; a hedge, unit or preposition that opens one (في، من، ما لا يقل عن) has it
         # a few tokens on, and the many that have none in reach are skipped.
@@ -105,6 +111,7 @@ class Lexicon:
 # Tokens from the opening word of a quantity to its number, at most: a hedge of four
 # words (ما لا يقل عن), a negative word and a currency sign or bracket fit in it.
 NUMBER_REACH = 8
+OPENING_SIGNS = ("(", "%", "$", "€", "£", "-", "¢")  # the only signs that can open a quantity
 
 
 @lru_cache(maxsize=1)
@@ -207,15 +214,15 @@ class Parser:
         self.n = len(self.toks)
         key_text = doc.norm.key
         # Outlet habit: several dot groups (1.108.600) means dots group thousands here.
-        self.dot_groups_habit = any(
-            t.kind == "num" and t.key.count(".") > 1 for t in doc.tokens
-        )
+        # (the whole-article scans pick their tokens with compress: C loops, not a Python step per token)
+        numbers = list(compress(count(), map("num".__eq__, self.kinds)))
+        self.dot_groups_habit = any(columns.keys[i].count(".") > 1 for i in numbers)
         self._key = key_text
         # next_number[i]: the first token at or after i that is a digit or a number word
         self.next_number = nxt = [self.n + NUMBER_REACH + 1] * (self.n + 1)
         number_words = self.lx.number_words
         start = 0
-        for h in [i for i, (kind, k) in enumerate(zip(self.kinds, self.keys)) if kind == "num" or k in number_words]:
+        for h in sorted(set(numbers).union(compress(count(), map(number_words.__contains__, self.keys)))):
             nxt[start:h + 1] = [h] * (h + 1 - start)  # a slice per number, not a step per token
             start = h + 1
 
@@ -469,7 +476,17 @@ class Parser:
         out: list[RawQuantity] = []
         i = 0
         nxt = self.next_number
+        # parse_at turns every other token away at once: the loop goes from one of these to the next
+        lx, keys = self.lx, self.keys
+        candidates = set(compress(count(), map(lx.openers.__contains__, keys)))
+        candidates.update(i for i in compress(count(-1), map(lx.one_forms.__contains__, keys)) if i >= 0)
+        candidates.update(compress(count(), map("num".__eq__, self.kinds)))
+        candidates = sorted(candidates)
+        candidates.append(self.n)
         while i < self.n:
+            i = candidates[bisect_left(candidates, i)]
+            if i >= self.n:
+                break
             if nxt[i] - i > NUMBER_REACH and not self.bare:  # bare suites may hold a unit alone
                 i = nxt[i] - NUMBER_REACH  # straight to the first token in reach of a number
                 continue
@@ -512,7 +529,7 @@ class Parser:
                 return None
         elif self.kinds[i] == "latin" and self.keys[i] not in lx.starters:
             return None
-        elif self.kinds[i] == "punct" and self.keys[i] not in ("(", "%", "$", "€", "£", "-", "¢"):
+        elif self.kinds[i] == "punct" and self.keys[i] not in OPENING_SIGNS:
             return None  # only these signs can open a quantity
         # ranges: بين X و Y، من X إلى Y
         r = self.range_at(i)
