@@ -66,7 +66,10 @@ class Doc:
         """The tokens' fields as lists, built once per token list."""
         if self._columns is not None and self._columns[0] is self.tokens:
             return self._columns[1]
-        starts, ends, keys, kinds = (list(map(get, self.tokens)) for get in _FIELDS)
+        return self.keep_columns(*(list(map(get, self.tokens)) for get in _FIELDS))
+
+    def keep_columns(self, starts: list[int], ends: list[int], keys: list[str], kinds: list[str]) -> TokenColumns:
+        """Cache the columns of the current tokens (the tokenizer has them before it has tokens)."""
         if "latin" in kinds:
             match_keys = [k.lower() if kind == "latin" else k for k, kind in zip(keys, kinds)]
         else:

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import repeat
+from operator import attrgetter
+from re import Match
 
 from ..document import Doc, Token
 from ..lexicon import TOKEN_RE
@@ -11,6 +14,7 @@ from ..normalize import normalize
 SENTENCE_END = frozenset({".", "!", "?", "؟", "…"})
 _STOP = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "]")
 _NEWLINE = re.compile("\n")
+_LASTGROUP = attrgetter("lastgroup")
 
 
 def normalize_stage(doc: Doc) -> Doc:
@@ -22,11 +26,17 @@ def normalize_stage(doc: Doc) -> Doc:
 def segment(doc: Doc) -> Doc:
     """Tokens with key offsets; sentences and lines as token index ranges."""
     key = doc.norm.key
-    new = tuple.__new__  # a NamedTuple's own __new__ costs several times more per token
-    doc.tokens = toks = [new(Token, (m.start(), m.end(), m.group(), m.lastgroup)) for m in TOKEN_RE.finditer(key)]
+    # Each field of every match in its own C-level pass, and the tokens zipped from those
+    # columns: a third less time than one Python expression per match, and the columns
+    # every later stage scans come for free.
+    found = list(TOKEN_RE.finditer(key))
+    starts, ends = list(map(Match.start, found)), list(map(Match.end, found))
+    keys, kinds = list(map(Match.group, found)), list(map(_LASTGROUP, found))
+    # tuple.__new__: a NamedTuple's own __new__ costs several times more per token
+    doc.tokens = toks = list(map(tuple.__new__, repeat(Token), zip(starts, ends, keys, kinds)))
+    doc.keep_columns(starts, ends, keys, kinds)
     # Boundaries come from the few newlines and full stops, found by position, rather than
     # from a look at every token (a fifth of this stage's time on news text).
-    starts = doc.columns().starts
     line_ends = {bisect_left(starts, m.start()) for m in _NEWLINE.finditer(key)}
     line_ends.discard(0)
     line_ends.add(len(toks))
