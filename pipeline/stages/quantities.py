@@ -203,6 +203,7 @@ class Parser:
         # bare: also emit numerals without a unit (for number suites, not for news)
         self.bare = bare
         self._explicit: Optional[frozenset] = None
+        self._families: dict[str, tuple[str, Optional[str]]] = {}  # family -> its reading in this article
         self.doc = doc
         self.lx = lexicon()
         self.cardinals = self.lx.cardinals_all if bare else self.lx.cardinals
@@ -916,6 +917,12 @@ class Parser:
         return [RawQuantity(i, i + 2, Decimal(1), "count", "noun_one", counted=self.doc.surface(i, i + 1))]
 
     def resolve_family(self, family: str) -> tuple[str, Optional[str]]:
+        """The currency a bare family word (ريال، دينار) stands for in this article, and why."""
+        if family not in self._families:
+            self._families[family] = self._resolve_family(family)
+        return self._families[family]
+
+    def _resolve_family(self, family: str) -> tuple[str, Optional[str]]:
         cfg = self.lx.families[family]
         counts = _country_counts(self.doc)
         best, best_n = cfg["default"], 0
