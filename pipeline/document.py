@@ -68,6 +68,15 @@ class Doc:
             return self._columns[1]
         return self.keep_columns(*(list(map(get, self.tokens)) for get in _FIELDS))
 
+    def vocabulary(self) -> frozenset:
+        """The distinct keys of the article: a table none of whose forms is among them needs no scan."""
+        cached = getattr(self, "_vocabulary", None)
+        if cached is not None and cached[0] is self.tokens:
+            return cached[1]
+        vocab = frozenset(self.columns().keys)
+        self._vocabulary = (self.tokens, vocab)
+        return vocab
+
     def keep_columns(self, starts: list[int], ends: list[int], keys: list[str], kinds: list[str]) -> TokenColumns:
         """Cache the columns of the current tokens (the tokenizer has them before it has tokens)."""
         if "latin" in kinds:

@@ -696,14 +696,14 @@ class CrfRecognizer:
         todo = [s for s in sentences if s]
         if not todo:
             return [[] for _ in sentences]
-        padded = self.emissions(todo)
+        by_position = list(self.emissions(todo).transpose(1, 0, 2))  # position -> sentence x label
         lengths = [len(s) for s in todo]
-        score = padded[:, 0]
+        score, trans, best = by_position[0], self.trans, np.maximum.reduce  # (ndarray.max's wrapper costs)
         scores, back = [score], []
-        for t in range(1, padded.shape[1]):
-            s = score[:, :, None] + self.trans  # sentence x previous label x label
+        for emitted in by_position[1:]:
+            s = score[:, :, None] + trans  # sentence x previous label x label
             back.append(s.argmax(1))
-            score = s.max(1) + padded[:, t]
+            score = best(s, 1) + emitted
             scores.append(score)
         # each sentence's scores at its own last word (past it the padding ran on)
         last = np.stack(scores)[np.array(lengths) - 1, np.arange(len(todo))].argmax(1).tolist()

@@ -143,6 +143,8 @@ class EntityFinder:
     def where(self, forms, lo: int = 0, hi: Optional[int] = None) -> list[int]:
         """Indexes i in [lo, hi) whose key is in ``forms``: a scan over every token of the article
         runs in C (map and compress), and the Python loops visit only the tokens it finds."""
+        if self.doc.vocabulary().isdisjoint(forms):  # most tables: a few set lookups, no scan
+            return []
         hi = self.n if hi is None else hi
         return list(compress(range(lo, hi), map(forms.__contains__, self.keys[lo:hi])))
 
