@@ -375,6 +375,8 @@ def positions(keys: list[str], forms, a: int = 0, b: Optional[int] = None) -> li
     """Indexes j in [a, b) whose key is in ``forms``, found by a C-level scan (map and compress)
     instead of a Python step per token."""
     b = len(keys) if b is None else b
+    if b - a <= 32:  # a window around a quantity: a plain loop costs less than setting up the scan
+        return [j for j in range(a, min(b, len(keys))) if keys[j] in forms]
     return list(compress(range(a, b), map(forms.__contains__, keys[a:b])))
 
 
