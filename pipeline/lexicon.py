@@ -76,6 +76,16 @@ def strip_clitic(word: str, allowed: tuple = PROCLITICS, min_rest: int = 2) -> t
     return tuple(out)
 
 
+def positions(keys: Sequence[str], forms, a: int = 0, b: Optional[int] = None) -> list[int]:
+    """Indexes j in [a, b) whose key is in ``forms``. Over a whole article the scan runs in C
+    (compress over a membership map) instead of a Python step per token; over a window around
+    a quantity a plain loop costs less than setting that up."""
+    b = len(keys) if b is None else min(b, len(keys))
+    if b - a <= 32:
+        return [j for j in range(a, b) if keys[j] in forms]
+    return list(compress(range(a, b), map(forms.__contains__, keys[a:b])))
+
+
 class PhraseTable(Generic[T]):
     """Maps token tuples to payloads; finds the longest entry starting at a token."""
 

@@ -1,4 +1,6 @@
 """PhraseTable: longest match first, clitic-aware, and the cheap start filter agrees with matching."""
+import pytest
+
 from pipeline.lexicon import PhraseTable, form_tokens
 
 
@@ -23,3 +25,14 @@ def test_starts_lists_exactly_the_tokens_that_could_start_an_entry():
     # every match begins at a listed start
     assert all(i in starts for i in range(len(keys)) if t.match_clitic(keys, i))
     assert keys.index("والعالم") not in starts and keys.index("وبالصين") in starts
+
+
+@pytest.mark.parametrize("a,b", [(0, None), (0, 5), (3, 40), (10, 200), (95, 120), (0, 100)])
+def test_positions_are_the_keys_in_a_table_whichever_way_the_scan_runs(a, b):
+    """positions loops over short windows and scans long ranges in C: both give the naive answer."""
+    from pipeline.lexicon import positions
+
+    keys = [("شركه" if i % 7 == 0 else "في" if i % 5 == 0 else f"w{i}") for i in range(100)]
+    forms = frozenset({"شركه", "في"})
+    end = len(keys) if b is None else min(b, len(keys))
+    assert positions(keys, forms, a, b) == [j for j in range(a, end) if keys[j] in forms]

@@ -23,7 +23,7 @@ import regex
 from ..data import load_tsv, load_yaml
 from ..document import Doc
 from ..gazetteer import gazetteer
-from ..lexicon import PROCLITICS, strip_clitic, with_clitics
+from ..lexicon import PROCLITICS, positions, strip_clitic, with_clitics
 from ..normalize import key, name_key
 
 QUOTES_OPEN = {'"', "«", "“", "'", "”"}
@@ -141,12 +141,10 @@ class EntityFinder:
         self.n = len(self.toks)
 
     def where(self, forms, lo: int = 0, hi: Optional[int] = None) -> list[int]:
-        """Indexes i in [lo, hi) whose key is in ``forms``: a scan over every token of the article
-        runs in C (map and compress), and the Python loops visit only the tokens it finds."""
+        """Indexes i in [lo, hi) whose key is in ``forms`` (a set): the rules' loops visit only those."""
         if self.doc.vocabulary().isdisjoint(forms):  # most tables: a few set lookups, no scan
             return []
-        hi = self.n if hi is None else hi
-        return list(compress(range(lo, hi), map(forms.__contains__, self.keys[lo:hi])))
+        return positions(self.keys, forms, lo, hi)
 
     def span(self, i: int, j: int, clitic: str = "") -> tuple[int, int]:
         s, e = self.doc.text_span(i, j)

@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from itertools import compress
 from typing import Optional
 
 import regex
 
 from ..data import load_yaml
 from ..document import Doc
-from ..lexicon import PhraseTable, form_tokens, strip_clitic, with_clitics
+from ..lexicon import PhraseTable, form_tokens, positions, strip_clitic, with_clitics
 from ..normalize import key
 
 SUBJECT_RANK = {"CLUSTER": 6, "FACILITY": 5, "ORG": 4, "EVENT": 1, "PERSON": 2, "GPE": 3, "LOC": 2}
@@ -369,15 +368,6 @@ def section_subject(ctx: Ctx, tok: int):
         if a <= tok < b:
             return subj
     return None
-
-
-def positions(keys: list[str], forms, a: int = 0, b: Optional[int] = None) -> list[int]:
-    """Indexes j in [a, b) whose key is in ``forms``, found by a C-level scan (map and compress)
-    instead of a Python step per token."""
-    b = len(keys) if b is None else b
-    if b - a <= 32:  # a window around a quantity: a plain loop costs less than setting up the scan
-        return [j for j in range(a, min(b, len(keys))) if keys[j] in forms]
-    return list(compress(range(a, b), map(forms.__contains__, keys[a:b])))
 
 
 def match_any(table: PhraseTable, keys: list[str], a: int, b: int) -> list[tuple[int, int, object]]:
