@@ -82,6 +82,10 @@ CASES = {
     "a company and its nationality-qualified name are one entity": [
         ("وقالت أرامكو السعودية إن أرامكو ستوسع إنتاجها.", ("ORG", "أرامكو السعودية", "SA")),
     ],
+    "a kind word after a year, and an exhibition named after في, still name": [
+        ("وفي عام 2019 شركة أرامكو السعودية أعلنت أرباحها.", ("ORG", "أرامكو السعودية", "SA")),
+        ("وشارك في معرض جدة الدولي للكتاب آلاف الزوار.", ("EVENT", "معرض جدة", "SA")),
+    ],
     "a cluster with and without its kind word is one entity": [
         ("وتقع مدينة جازان الاقتصادية جنوب المملكة، وتضم جازان الاقتصادية مصفاة كبرى.",
          ("CLUSTER", "مدينة جازان الاقتصادية", "SA")),
@@ -121,6 +125,14 @@ NOT_IN = {
     ],
     "كـ glued to a word is not a clitic before a short place name": [
         ("وحقق المشروع نجاحا كبيرا في عامه الأول.", "بيرا"),
+    ],
+    "a kind word counted by a number is a noun, not a name": [
+        ("وأظهرت النتائج أن 58 شركة سجلت ارتفاعا في أرباحها.", "شركة سجلت"),
+        ("وتعتمد الحسابات على 13 مجموعة مختلفة من العوامل.", "مجموعة مختلفة"),
+    ],
+    "في معرض before a possessed noun is an idiom (in the course of), not an exhibition": [
+        ("وانتقلت في معرض تحليلها إلى سهم التصنيع.", "معرض تحليلها"),
+        ("وقال في معرض حديثه إن الأسواق تراجعت.", "معرض حديثه"),
     ],
     "evaluative adjectives and purpose clauses end a name": [
         ("وقالت شركة معادن الضخمة إنها ستوسع إنتاجها.", "شركة معادن الضخمة"),

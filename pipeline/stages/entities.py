@@ -24,7 +24,7 @@ from ..data import load_tsv, load_yaml
 from ..document import Doc
 from ..gazetteer import gazetteer
 from ..lexicon import PROCLITICS, positions, strip_clitic, with_clitics
-from ..normalize import key, name_key
+from ..normalize import TATWEEL, key, name_key, remove_diacritics
 
 QUOTES_OPEN = {'"', "«", "“", "'", "”"}
 QUOTES_CLOSE = {'"', "»", "”", "'", "“"}
@@ -71,6 +71,7 @@ def rules() -> dict:
         "stops": {key(w) for w in cfg["name_stops"]},
         "person_cues": {key(w) for w in cfg["person_cues"]},
         "event_bases": {key(w) for w in cfg["event_bases"]},
+        "kind_idioms": {key(k): key(v) for k, v in cfg["kind_idioms"].items()},
         "latin_joiners": set(cfg["latin_joiners"]),
         "person_names": _person_names(),
         "facility_kinds": {key(w) for w in cfg["facility_kinds"]},
@@ -176,14 +177,27 @@ class EntityFinder:
         cluster_talk = not {"صناعيه", "الصناعيه"}.isdisjoint(self.keys) and any(
             k.endswith("مجموعات") or k.endswith("تجمعات") or k.endswith("المجموعات") for k in self.keys)
         for i in self.where(r["kind_forms"]):
+            if i > 0 and self.toks[i - 1].kind == "num" and not _YEAR_RE.fullmatch(self.keys[i - 1]):
+                continue  # 58 شركة سجلت، 13 مجموعة مختلفة: a counted noun, not a name
             for clitic, rest in strip_clitic(self.keys[i], ("و", "ب", "ل", "ف", "ك", "وب", "ول")):
                 kind = r["kinds"].get(rest)
+                if kind and self._idiom(i, clitic, rest):
+                    break
                 if kind:
                     m = self.name_after(i, clitic, rest, kind, cluster_talk)
                     if m:
                         out.append(m)
                     break
         return out
+
+    def _idiom(self, i: int, clitic: str, kind_word: str) -> bool:
+        """في معرض حديثه: the kind word in an idiom (kind_idioms), before a noun with a possessive pronoun."""
+        before = self.r["kind_idioms"].get(kind_word)
+        if before is None or clitic or i == 0 or self.keys[i - 1] != before or i + 1 >= self.n:
+            return False
+        s, e = self.span(i + 1, i + 2)  # the written word: ه is a pronoun, ة (keyed ه) is not
+        written = remove_diacritics(self.doc.text[s:e]).replace(TATWEEL, "")
+        return self.toks[i + 1].kind == "word" and written.endswith(("ه", "ها", "هم", "هما", "كم"))
 
     def name_after(self, i: int, clitic: str, kind_word: str, kind: str, cluster_talk: bool) -> Optional[Mention]:
         r = self.r
