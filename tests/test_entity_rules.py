@@ -82,6 +82,10 @@ CASES = {
     "a company and its nationality-qualified name are one entity": [
         ("وقالت أرامكو السعودية إن أرامكو ستوسع إنتاجها.", ("ORG", "أرامكو السعودية", "SA")),
     ],
+    "a conjunction before a first name is not part of the name": [
+        ("وتوقع الخبيران، وضاح الطه، وأحمد عبد النبي، أن يرتفع المؤشر.", ("PERSON", "أحمد عبد النبي", None)),
+        ("واستقبل ولي العهد ومحمد بن زايد آل نهيان، الوفد.", ("PERSON", "محمد بن زايد آل نهيان", None)),
+    ],
     "a kind word after a year, and an exhibition named after في, still name": [
         ("وفي عام 2019 شركة أرامكو السعودية أعلنت أرباحها.", ("ORG", "أرامكو السعودية", "SA")),
         ("وشارك في معرض جدة الدولي للكتاب آلاف الزوار.", ("EVENT", "معرض جدة", "SA")),

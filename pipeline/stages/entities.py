@@ -421,7 +421,9 @@ class EntityFinder:
             clitic = ""
             if not cue:
                 # a first name, maybe with و (ومحمد)
-                for pre, rest in strip_clitic(k, ("و",), min_rest=3):
+                # ومحمد: the conjunction first. The names table also holds و+name forms as ANERcorp
+                # tags them (وأحمد), and read bare they took the و into the name.
+                for pre, rest in reversed(strip_clitic(k, ("و",), min_rest=3)):
                     if rest in known:
                         clitic = pre
                         break
