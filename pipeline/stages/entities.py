@@ -71,6 +71,7 @@ def rules() -> dict:
         "stops": {key(w) for w in cfg["name_stops"]},
         "person_cues": {key(w) for w in cfg["person_cues"]},
         "event_bases": {key(w) for w in cfg["event_bases"]},
+        "not_family_names": {key(w) for w in cfg["not_family_names"]},
         "kind_idioms": {key(k): key(v) for k, v in cfg["kind_idioms"].items()},
         "latin_joiners": set(cfg["latin_joiners"]),
         "person_names": _person_names(),
@@ -444,8 +445,9 @@ class EntityFinder:
                 if j == start and clitic == "" and cue and not kk.startswith(("ل", "و", "ب", "ال")):
                     j += 1
                     continue
-                if j > start and kk.startswith("ال") and len(kk) >= 5 and not kk.startswith("لل"):
-                    j += 1  # a family name (النعيمي) closes the name
+                if j > start and kk.startswith("ال") and len(kk) >= 5 and not kk.startswith("لل") \
+                        and kk not in r["not_family_names"] and not _country_word(self.keys, j):
+                    j += 1  # a family name (النعيمي) closes the name (not الدولي، not السعودية)
                 elif j == start + 1 and not cue and self.keys[start] in known and len(self.keys[start]) >= 3 \
                         and _foreign_family_name(kk, r):
                     j += 1  # دونالد ترامب، جون مور: an unknown word after a first name is its family name
@@ -600,6 +602,12 @@ class EntityFinder:
                 s, e = self.span(i, i + 2)
                 out.append(Mention(s, e, "EVENT", self.doc.text[s:e], "event_year"))
         return out
+
+
+def _country_word(keys: list[str], j: int) -> bool:
+    """Is keys[j] a country's name (زين السعودية: a company and its country, not a family name)?"""
+    m = gazetteer().table.match(keys, j)
+    return bool(m) and m[0] == j + 1 and m[1].type == "GPE" and m[1].level == "country"
 
 
 def _foreign_family_name(k: str, r: dict) -> bool:
