@@ -233,8 +233,8 @@ class EntityFinder:
                 # (a short word in با- is a name's own: أكوا باور)
                 if k > j and (kk.startswith(("بال", "كال", "لت", "لا", "لإ")) or kk.startswith("با") and len(kk) >= 5
                               or kk in ("لديها", "لديه", "لها", "له")
-                              or kk.startswith("ي") and len(kk) >= 4 or kk in r["verbs"]):
-                    break
+                              or kk.startswith("ي") and len(kk) >= 4 or kk in r["verbs"] or kk in r["speech_verbs"]):
+                    break  # (شركة أبل قالت إن: a speech verb too)
                 # شركة توتال الفرنسية: a nationality after a bare proper name is not part of it
                 if k > j and kk.startswith("ال") and kk.endswith(("يه", "ي")) and not self.keys[j].startswith(("ال", "لل")) \
                         and not any(kk.endswith(mk) for mk in r["cluster_markers"]) \
