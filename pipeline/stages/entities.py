@@ -436,6 +436,8 @@ class EntityFinder:
                 t, kk = self.toks[j], self.keys[j]
                 if t.kind != "word" or kk in r["stops"] or kk in r["kinds"] or kk in r["person_cues"]:
                     break
+                if j == start and kk in r["function_words"]:
+                    break  # اهتمامه الرئيس هذه السنة: the cue word was an adjective, a demonstrative follows
                 if j > start and self.gap(j - 1).strip():
                     break
                 after_link = j > start and self.keys[j - 1] in ("بن", "ابن", "بنت", "ابو", "ال", "عبد")
