@@ -11,12 +11,11 @@ import gettext
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count
 from typing import Optional
 
 from .data import load_tsv
 from .document import Doc
-from .lexicon import PROCLITICS, PhraseTable, form_tokens
+from .lexicon import PROCLITICS, PhraseTable, form_tokens, positions
 from .normalize import remove_diacritics
 
 # CLDR territory codes that are organisations, and the world itself.
@@ -163,7 +162,7 @@ def country_mention_counts(doc: Doc) -> Counter:
             counts[e.country] += 1
     forms = _demonym_forms()
     cols = doc.columns()
-    for i in compress(count(), map(forms.__contains__, cols.keys)):
+    for i in positions(cols.keys, forms):
         if cols.kinds[i] == "word":
             counts[forms[cols.keys[i]]] += 1
     doc._country_counts = counts  # type: ignore[attr-defined]

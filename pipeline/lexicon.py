@@ -6,7 +6,7 @@ multi-word form (فرصة عمل، ما يزيد على) matches a run of articl
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import compress, count
+from itertools import compress
 from typing import Any, Generic, Iterable, Optional, Sequence, TypeVar
 
 import re
@@ -142,8 +142,7 @@ class PhraseTable(Generic[T]):
 
     def starts(self, keys: Sequence[str]) -> list[int]:
         """Indexes of the keys that could start an entry: the only places worth a match."""
-        forms = self.starting_forms()
-        return list(compress(count(), map(forms.__contains__, keys)))
+        return positions(keys, self.starting_forms())
 
     def match_clitic(self, keys: Sequence[str], i: int, clitics: Iterable[str] = PROCLITICS
                      ) -> Optional[tuple[int, T, str]]:

@@ -1052,8 +1052,7 @@ def _cluster_country_from_sentence(doc: Doc) -> None:
             places += [(_tok_at(doc, m.start), e.country) for m in e.mentions]
     forms = _demonym_forms()
     cols = doc.columns()
-    places += [(i, forms[cols.keys[i]]) for i in compress(count(), map(forms.__contains__, cols.keys))
-               if cols.kinds[i] == "word"]
+    places += [(i, forms[cols.keys[i]]) for i in positions(cols.keys, forms) if cols.kinds[i] == "word"]
     for e in doc.entities:
         if e.type == "CLUSTER" and not e.country and e.mentions:
             e.country = _nearest_in_sentence(sent_of, _tok_at(doc, e.mentions[0].start), places) or e.country
