@@ -82,6 +82,9 @@ CASES = {
     "a company and its nationality-qualified name are one entity": [
         ("وقالت أرامكو السعودية إن أرامكو ستوسع إنتاجها.", ("ORG", "أرامكو السعودية", "SA")),
     ],
+    "after a lineage, a family name written with ة is kept": [
+        ("وقال وزير التجارة توفيق بن فوزان الربيعة إن الأسواق مستقرة.", ("PERSON", "توفيق بن فوزان الربيعة", None)),
+    ],
     "a conjunction before a first name is not part of the name": [
         ("وتوقع الخبيران، وضاح الطه، وأحمد عبد النبي، أن يرتفع المؤشر.", ("PERSON", "أحمد عبد النبي", None)),
         ("واستقبل ولي العهد ومحمد بن زايد آل نهيان، الوفد.", ("PERSON", "محمد بن زايد آل نهيان", None)),
@@ -145,6 +148,10 @@ NOT_IN = {
     ],
     "a demonstrative after a cue word opens no name": [
         ("فإن اهتمامه الرئيس هذه السنة هو التضخم.", "هذه السنة"),
+    ],
+    "a definite noun written with ة does not close a first name as its family name": [
+        ("وانطلقت الفعاليات في تمام الساعة الثامنة مساء.", "تمام الساعة"),
+        ("وأشاد الزوار بكرم الضيافة ونجاح التجربة.", "نجاح التجربة"),
     ],
     "a time expression ends a name": [
         ("وتبعا لتعليقات رئيس بنك إنكلترا مارك كارني الأسبوع الماضي بأن الوقت يقترب.", "بنك إنكلترا مارك كارني الأسبوع الماضي"),

@@ -191,6 +191,13 @@ class EntityFinder:
                     break
         return out
 
+    def _feminine_noun(self, j: int) -> bool:
+        """نجاح التجربة، كرم الضيافة: a definite word written with ة (not ـية, which nisba family
+        names share: العطية) is a noun, not a family name (unless listed, or after a lineage)."""
+        s, e = self.span(j, j + 1)
+        written = remove_diacritics(self.doc.text[s:e]).replace(TATWEEL, "")
+        return written.endswith("ة") and not written.endswith("ية")
+
     def _idiom(self, i: int, clitic: str, kind_word: str) -> bool:
         """في معرض حديثه: the kind word in an idiom (kind_idioms), before a noun with a possessive pronoun."""
         before = self.r["kind_idioms"].get(kind_word)
@@ -448,7 +455,9 @@ class EntityFinder:
                     j += 1
                     continue
                 if j > start and kk.startswith("ال") and len(kk) >= 5 and not kk.startswith("لل") \
-                        and kk not in r["not_family_names"] and not _country_word(self.keys, j):
+                        and kk not in r["not_family_names"] and not _country_word(self.keys, j) \
+                        and (kk in known or not self._feminine_noun(j)
+                             or not {"بن", "ابن", "بنت"}.isdisjoint(self.keys[start:j])):  # after a lineage: الربيعة
                     j += 1  # a family name (النعيمي) closes the name (not الدولي، not السعودية)
                 elif j == start + 1 and not cue and self.keys[start] in known and len(self.keys[start]) >= 3 \
                         and _foreign_family_name(kk, r):
