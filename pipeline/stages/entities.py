@@ -198,6 +198,11 @@ class EntityFinder:
         written = remove_diacritics(self.doc.text[s:e]).replace(TATWEEL, "")
         return written.endswith("ة") and not written.endswith("ية")
 
+    def _tanween(self, j: int) -> bool:
+        """تركي محتجزًا: a word written with tanween is an indefinite common word, never a name."""
+        s, e = self.span(j, j + 1)
+        return any(c in "\u064b\u064c\u064d" for c in self.doc.text[s:e])
+
     def _idiom(self, i: int, clitic: str, kind_word: str) -> bool:
         """في معرض حديثه: the kind word in an idiom (kind_idioms), before a noun with a possessive pronoun."""
         before = self.r["kind_idioms"].get(kind_word)
@@ -460,7 +465,7 @@ class EntityFinder:
                              or not {"بن", "ابن", "بنت"}.isdisjoint(self.keys[start:j])):  # after a lineage: الربيعة
                     j += 1  # a family name (النعيمي) closes the name (not الدولي، not السعودية)
                 elif j == start + 1 and not cue and self.keys[start] in known and len(self.keys[start]) >= 3 \
-                        and _foreign_family_name(kk, r):
+                        and _foreign_family_name(kk, r) and not self._tanween(j):
                     j += 1  # دونالد ترامب، جون مور: an unknown word after a first name is its family name
                 break
             if j - start >= 2 or (cue and j - start >= 1 and j < self.n and self.keys[j] in ("،", ",")):
