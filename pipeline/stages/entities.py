@@ -198,6 +198,11 @@ class EntityFinder:
         written = remove_diacritics(self.doc.text[s:e]).replace(TATWEEL, "")
         return written.endswith("ة") and not written.endswith("ية")
 
+    def _place_ends_at(self, k: int) -> bool:
+        """Is the word before token k a one-word place the gazetteer knows (نجران، إنكلترا)?"""
+        m = gazetteer().table.match_clitic(self.keys, k - 1)
+        return bool(m) and m[0] == k and m[1].type == "GPE"
+
     def _tanween(self, j: int) -> bool:
         """تركي محتجزًا: a word written with tanween is an indefinite common word, never a name."""
         s, e = self.span(j, j + 1)
@@ -259,6 +264,10 @@ class EntityFinder:
                             and gazetteer().table.match(self.keys, k, kk[1:])):
                         break
                 if k > j and "\n" in self.gap(k - 1):
+                    break
+                # غرفة نجران عبدالله الصقري، بنك إنكلترا مارك كارني: a first name after the place an
+                # organisation is named for starts the person who speaks for it
+                if k > j and kk in r["person_names"] and self._place_ends_at(k):
                     break
                 prev = self.keys[k - 1]
                 # an accusative (دعما، مطورا) is not part of a name, unless it is a known place
