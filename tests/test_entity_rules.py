@@ -250,3 +250,14 @@ def test_short_names_link_to_the_fuller_one(text, alias, fuller, monkeypatch):
     monkeypatch.setenv("KHABAR_NER", "none")
     ents = [e for e in _entities(text) if alias in e.aliases]
     assert len(ents) == 1 and fuller in ents[0].aliases, [(e.name, e.aliases) for e in _entities(text)]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("وقال المدرب إن الأرجنتيني ليونيل ميسي والبرازيلي نيمار دا سيلفا أصبحا جاهزين للمباراة.", "نيمار دا سيلفا"),
+    ("وعند الوصول إلى مركز الدفاع المدني بأبو ثامر وجد الفريق الحريق.", "أبو ثامر"),
+])
+def test_a_model_person_is_named_without_clitic_or_nationality(text, name, monkeypatch):
+    """The CRF tags والبرازيلي نيمار دا سيلفا and بأبو ثامر whole; the names start after them."""
+    monkeypatch.setenv("KHABAR_NER", "crf")
+    persons = {e.name for e in _entities(text) if e.type == "PERSON"}
+    assert name in persons, persons

@@ -22,7 +22,7 @@ import regex
 
 from ..data import load_tsv, load_yaml
 from ..document import Doc
-from ..gazetteer import gazetteer
+from ..gazetteer import _demonym_forms, gazetteer
 from ..lexicon import PROCLITICS, positions, strip_clitic, with_clitics
 from ..normalize import TATWEEL, key, name_key, remove_diacritics
 
@@ -1066,8 +1066,6 @@ def _nearest_in_sentence(sent_of: list[int], at: int, candidates: list[tuple[int
 def _cluster_country_from_sentence(doc: Doc) -> None:
     """إقليم قناة السويس سيشهد ... مدينة صناعية متخصصة في ...: a cluster with no country of its
     own is in the country of the nearest place or nationality named in its first sentence."""
-    from ..gazetteer import _demonym_forms
-
     sent_of = _sentence_of(doc)
     places = []  # (token, country)
     for e in doc.entities:
@@ -1125,6 +1123,8 @@ def _model_clitic(f: EntityFinder, i: int) -> str:
             return c if c.endswith("لل") else c[:-2]
     if first[:1] == "و" and (first[1:] in f.r["person_names"] or first[1:] in f.r["place_heads"]):
         return "و"
+    if first[:1] in ("و", "ب", "ك", "ل", "ف") and first[1:] in ("ابو", "ال", "ابن"):
+        return first[:1]  # بأبو ثامر، كآل شاليش: a clitic before a name's particle
     return ""
 
 
@@ -1225,6 +1225,10 @@ def model_mentions(doc: Doc, f: EntityFinder, found: list[Mention] = ()) -> list
             if all(w in r["generic"] or w in r["stops"] or len(w) < 2 for w in words):
                 continue
             clitic = _model_clitic(f, i)
+            if etype == "PERSON" and j - i >= 3 and f.keys[i][len(clitic):] in _demonym_forms() \
+                    and f.keys[i][len(clitic):].startswith("ال"):
+                # والبرازيلي نيمار دا سيلفا: the nationality before a name is not part of it
+                i, clitic, words = i + 1, "", f.keys[i + 1:j]
             if not _plausible_model_name(f, words, etype, clitic, i, j, in_quantity):
                 continue
             s_, e_ = f.span(i, j, clitic)
