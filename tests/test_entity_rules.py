@@ -261,3 +261,10 @@ def test_a_model_person_is_named_without_clitic_or_nationality(text, name, monke
     monkeypatch.setenv("KHABAR_NER", "crf")
     persons = {e.name for e in _entities(text) if e.type == "PERSON"}
     assert name in persons, persons
+
+
+def test_a_model_name_holds_no_function_word(monkeypatch):
+    """The CRF tags سليم أكثر (sound rather than ...) as a person; أكثر is in no name."""
+    monkeypatch.setenv("KHABAR_NER", "crf")
+    text = "وأدرك المستثمرون بدون إبطاء أن هذا الهبوط سليم أكثر مما هو وخيم، وهو يفسح المجال."
+    assert "سليم أكثر" not in {e.name for e in _entities(text)}

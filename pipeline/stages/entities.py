@@ -1137,6 +1137,9 @@ def _plausible_model_name(f: EntityFinder, words: list[str], etype: str, clitic:
     # the dev corpus (45 of 54 wrong); two or more words were right about half the time
     if j - i < 2 or any(w in f.r["model_not_name_words"] for w in words):
         return False
+    # هاورد أو، أحمد هو: a function word is in no name (علي and ام are: they key على and أم too)
+    if any(w in f.r["function_words"] and w not in ("علي", "ام") for w in words):
+        return False
     first = words[0]
     known = first in f.r["person_names"] or bool(clitic)
     # بتحسين، لتوليد الكهرباء، وهنالك: a clitic the name tables cannot explain starts a phrase, not a name
