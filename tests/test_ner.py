@@ -362,7 +362,7 @@ def test_cli_camel_backend_missing_data_fails_up_front(tmp_path):
 def test_cli_camel_backend_with_a_local_model(tiny_bert, tmp_path):
     env = {**os.environ, "CAMELTOOLS_DATA": str(tmp_path / "none")}
     art = tmp_path / "a.txt"
-    art.write_text("عنوان\nوصل الرئيس مساء امس", encoding="utf-8")  # a title, and no name the rules know
+    art.write_text("عنوان\nوصل الرئيس لاحقا", encoding="utf-8")  # a title, and no name the rules know
     p = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(art), "-o", str(tmp_path / "out"),
                         "--ner", "camel", "--ner-model", str(tiny_bert), "-q", "-w", "1"],
                        capture_output=True, text=True, env=env, cwd=ROOT)
