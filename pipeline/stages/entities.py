@@ -191,11 +191,15 @@ class EntityFinder:
                     break
         return out
 
+    def written(self, j: int) -> str:
+        """Token j as the text writes it, without marks or tatweel: ة and ه apart, which its key merges."""
+        s, e = self.span(j, j + 1)
+        return remove_diacritics(self.doc.text[s:e]).replace(TATWEEL, "")
+
     def _feminine_noun(self, j: int) -> bool:
         """نجاح التجربة، كرم الضيافة: a definite word written with ة (not ـية, which nisba family
         names share: العطية) is a noun, not a family name (unless listed, or after a lineage)."""
-        s, e = self.span(j, j + 1)
-        written = remove_diacritics(self.doc.text[s:e]).replace(TATWEEL, "")
+        written = self.written(j)
         return written.endswith("ة") and not written.endswith("ية")
 
     def _place_ends_at(self, k: int) -> bool:
@@ -213,9 +217,8 @@ class EntityFinder:
         before = self.r["kind_idioms"].get(kind_word)
         if before is None or clitic or i == 0 or self.keys[i - 1] != before or i + 1 >= self.n:
             return False
-        s, e = self.span(i + 1, i + 2)  # the written word: ه is a pronoun, ة (keyed ه) is not
-        written = remove_diacritics(self.doc.text[s:e]).replace(TATWEEL, "")
-        return self.toks[i + 1].kind == "word" and written.endswith(("ه", "ها", "هم", "هما", "كم"))
+        # the written word: ه is a pronoun, ة (keyed ه) is not
+        return self.toks[i + 1].kind == "word" and self.written(i + 1).endswith(("ه", "ها", "هم", "هما", "كم"))
 
     def name_after(self, i: int, clitic: str, kind_word: str, kind: str, cluster_talk: bool) -> Optional[Mention]:
         r = self.r
