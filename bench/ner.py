@@ -1,6 +1,6 @@
 """NER model alone on the ANERcorp test part (CAMeL-style rebuilt split, never trained on).
 
-    python bench/ner.py [--shared ../shared] [--backend crf|spacy|camel] [--model PATH]
+    python bench/ner.py [--shared ../shared] [--backend ensemble|crf|lstm|spacy|camel] [--model PATH]
 
 Prints entity-level micro P/R/F1 (exact span and label, conlleval style) over
 PERS, LOC, ORG and MISC, per label, and the model's speed in tokens per second.
@@ -22,13 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.ner import BACKENDS, iob_spans, read_conll, recognizer, score_spans, to_key_words  # noqa: E402
+from pipeline.ner import BACKENDS, DEFAULT_BACKEND, iob_spans, read_conll, recognizer, score_spans, to_key_words  # noqa: E402
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--backend", default="crf", choices=[b for b in BACKENDS if b != "none"])
+    ap.add_argument("--backend", default=DEFAULT_BACKEND, choices=[b for b in BACKENDS if b != "none"])
     ap.add_argument("--model", default=None, help="model folder (default: the shipped one)")
     args = ap.parse_args(argv)
 

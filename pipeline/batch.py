@@ -33,7 +33,7 @@ FORMATS = ("jsonl", "csv", "parquet", "duckdb")
 
 def pipeline_version() -> str:
     """Package version plus a digest of the code and the language tables: any edit re-runs articles."""
-    from .ner import CRF_MODEL, DEFAULT_BACKEND, MODEL_DIR, WORD_CLUSTERS
+    from .ner import CRF_MODEL, DEFAULT_BACKEND, LSTM_MODEL, MODEL_DIR, WORD_CLUSTERS
 
     h = hashlib.sha256(__version__.encode())
     pkg = Path(__file__).parent
@@ -42,10 +42,14 @@ def pipeline_version() -> str:
     files = list(pkg.rglob("*.py")) + list(DATA_DIR.glob("*"))
     if backend == "spacy" and not model:
         files += list(MODEL_DIR.rglob("*"))
-    if backend == "crf":
-        files.append(WORD_CLUSTERS)  # read by any CRF model's features
-        if not model:
-            files.append(CRF_MODEL)
+    if backend in ("crf", "lstm", "ensemble"):
+        files.append(WORD_CLUSTERS)  # read by these models' word features
+    if backend == "ensemble" or (backend == "crf" and not model):
+        files.append(CRF_MODEL)
+    if backend in ("lstm", "ensemble") and not model:
+        files.append(LSTM_MODEL)
+    if backend in ("lstm", "ensemble"):
+        files += list((MODEL_DIR / "vocab").glob("vectors*"))  # the floret vectors, if the model reads them
     for p in sorted(files):
         if p.is_file():
             h.update(str(p.relative_to(pkg) if p.is_relative_to(pkg) else p.name).encode())

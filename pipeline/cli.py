@@ -150,12 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                    help="per-article time budget; an article over it becomes an error row (default 60, 0 = none)")
     e.add_argument("--ner", choices=list(BACKENDS), default=os.environ.get("KHABAR_NER", DEFAULT_BACKEND),
-                   help="statistical NER under the rules and gazetteers: the shipped CRF model (default), "
-                        "the shipped spaCy model, CAMeL Tools' BERT model (needs `camel_data -i ner-arabert` "
-                        "done beforehand; no download at run time), or none (rules and gazetteers only); "
+                   help="statistical NER under the rules and gazetteers: the shipped CRF model (crf), "
+                        "the shipped BiLSTM-CRF and CRF models together (ensemble: better names, slower), "
+                        "the BiLSTM-CRF alone (lstm), the shipped spaCy model, "
+                        "CAMeL Tools' BERT model (camel: needs `camel_data -i ner-arabert` done beforehand; "
+                        "no download at run time), or none (rules and gazetteers only); "
                         f"default $KHABAR_NER or {DEFAULT_BACKEND}")
     e.add_argument("--ner-model", metavar="DIR", default=os.environ.get("KHABAR_NER_MODEL"),
-                   help="a model folder (or CRF model file) for --ner (default: the shipped or installed one)")
+                   help="a model folder or file for --ner (for ensemble: the BiLSTM's; default: the shipped or installed one)")
     e.add_argument("--glob", metavar="PATTERN", help="only files in folders whose name matches, e.g. '*.zip'")
     e.add_argument("--batch-size", type=int, default=64, help=argparse.SUPPRESS)
     e.add_argument("--strict", action="store_true", help="exit 1 when any article failed")

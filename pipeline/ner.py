@@ -1,4 +1,4 @@
-"""Statistical NER: the shipped CRF (the default) and spaCy models, and an optional CAMeL Tools BERT adapter.
+"""Statistical NER: the shipped CRF, BiLSTM-CRF (pipeline.lstm) and spaCy models, and an optional CAMeL Tools BERT adapter.
 
 All read sentences as lists of Khabar token keys and return entity spans as
 token ranges with ANERcorp labels (PERS, ORG, LOC, MISC).  The entity stage
@@ -26,7 +26,10 @@ WORD_CLUSTERS = Path(__file__).parent / "data" / "ner_crf" / "clusters.tsv"
 # ANERcorp label -> contract entity type; MISC (nationalities, works, events of
 # all kinds) is too loose to be an entity of its own.
 LABEL_TYPES = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
-BACKENDS = ("crf", "spacy", "camel", "none")
+LSTM_MODEL = Path(__file__).parent / "data" / "ner_lstm" / "model.npz"
+# ensemble: the BiLSTM-CRF and the CRF together (pipeline.lstm.EnsembleRecognizer): the best
+# names, at about 2.5x the pipeline's time without a model, where the CRF alone takes 1.1-1.5x
+BACKENDS = ("crf", "ensemble", "lstm", "spacy", "camel", "none")
 DEFAULT_BACKEND = "crf"
 
 Span = tuple[int, int, str]  # token start, token end (exclusive), label
@@ -412,11 +415,14 @@ NEIGHBOUR_FEATURES = {-2: ("s", "c"), -1: ("s", "c", "w", "p", "s3", "k256"),
 _STEM, _CLASS = OWN_FEATURES.index("s"), OWN_FEATURES.index("c")  # in _word_values' tuples
 
 
+# The CRF asks once per word it has not scored yet; in the ensemble the BiLSTM asks just before
+# it for the same new words, so a short memory answers the second.
+@lru_cache(maxsize=1024)
 def _word_values(word: str, classify=word_class) -> tuple[str, ...]:
     """What each of OWN_FEATURES reads of a word, in that order: the word, its stem without
     proclitics and the proclitics, its gazetteer class, the stem's ends and length, and the
     word's clusters (its stem's when the word has none)."""
-    pre, stem = clitic_split.__wrapped__(word)  # asked once per word: the cache would only churn
+    pre, stem = clitic_split.__wrapped__(word)  # asked once per word: clitic_split's cache would only churn
     clusters = word_clusters()
     k = clusters.get(word) or clusters.get(stem) or ("-", "-", "-")
     return (word, stem, pre, classify(word), stem[-3:], stem[-2:], stem[-1:], stem[:2], stem[:3],
@@ -467,6 +473,32 @@ def crf_features(words: list[str], classify=word_class, known: Optional[frozense
             pairs.append(f"cn={c}|{base[i + 1][1]}")
         f += pairs if known is None else [a for a in pairs if a in known]
         out.append(f)
+    return out
+
+
+def best_paths(emissions: "np.ndarray", lengths: list[int], trans: "np.ndarray", labels: list[str]) -> list[list[str]]:
+    """The best label sequence of each sentence: Viterbi over all of them at once, on label
+    scores (sentence x word x label, anything past a sentence's end) and transition scores
+    (previous label x label).  Ties go to the lower label id, as in CRFsuite."""
+    import numpy as np
+
+    by_position = list(emissions.transpose(1, 0, 2))  # position -> sentence x label
+    score, best = by_position[0], np.maximum.reduce  # (ndarray.max's wrapper costs)
+    scores, back = [score], []
+    for emitted in by_position[1:]:
+        s = score[:, :, None] + trans  # sentence x previous label x label
+        back.append(s.argmax(1))
+        score = best(s, 1) + emitted
+        scores.append(score)
+    # each sentence's scores at its own last word (past it the padding ran on)
+    last = np.stack(scores)[np.array(lengths) - 1, np.arange(len(lengths))].argmax(1).tolist()
+    back = [b.tolist() for b in back]
+    out = []
+    for k, n in enumerate(lengths):
+        path = [last[k]]
+        for t in range(n - 2, -1, -1):
+            path.append(back[t][k][path[-1]])
+        out.append([labels[i] for i in reversed(path)])
     return out
 
 
@@ -692,29 +724,10 @@ class CrfRecognizer:
     def tag_all(self, sentences: list[list[str]]) -> list[list[str]]:
         """The best label sequence of each sentence (Viterbi over all of them at once; ties go to
         the lower label id, as in CRFsuite)."""
-        np = self._np
         todo = [s for s in sentences if s]
         if not todo:
             return [[] for _ in sentences]
-        by_position = list(self.emissions(todo).transpose(1, 0, 2))  # position -> sentence x label
-        lengths = [len(s) for s in todo]
-        score, trans, best = by_position[0], self.trans, np.maximum.reduce  # (ndarray.max's wrapper costs)
-        scores, back = [score], []
-        for emitted in by_position[1:]:
-            s = score[:, :, None] + trans  # sentence x previous label x label
-            back.append(s.argmax(1))
-            score = best(s, 1) + emitted
-            scores.append(score)
-        # each sentence's scores at its own last word (past it the padding ran on)
-        last = np.stack(scores)[np.array(lengths) - 1, np.arange(len(todo))].argmax(1).tolist()
-        back = [b.tolist() for b in back]
-        labels, out = self.labels, []
-        for k, n in enumerate(lengths):
-            path = [last[k]]
-            for t in range(n - 2, -1, -1):
-                path.append(back[t][k][path[-1]])
-            out.append([labels[i] for i in reversed(path)])
-        tagged = iter(out)
+        tagged = iter(best_paths(self.emissions(todo), [len(s) for s in todo], self.trans, self.labels))
         return [next(tagged) if s else [] for s in sentences]
 
     def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
@@ -804,6 +817,13 @@ def check(backend: str = DEFAULT_BACKEND, model_path: Optional[str] = None) -> N
     if backend == "crf":
         _crf_model_path(model_path)
         return
+    if backend in ("lstm", "ensemble"):
+        from .lstm import _lstm_model_path
+
+        _lstm_model_path(model_path)
+        if backend == "ensemble":
+            _crf_model_path()
+        return
     if backend == "spacy":
         _spacy_model_dir(model_path)
         return
@@ -825,6 +845,14 @@ def recognizer(backend: str = DEFAULT_BACKEND, model_path: Optional[str] = None)
         return None
     if backend == "crf":
         return CrfRecognizer(Path(model_path) if model_path else None)
+    if backend == "lstm":
+        from .lstm import LstmRecognizer
+
+        return LstmRecognizer(Path(model_path) if model_path else None)
+    if backend == "ensemble":  # --ner-model names the BiLSTM model; the CRF is the shipped one
+        from .lstm import EnsembleRecognizer
+
+        return EnsembleRecognizer(Path(model_path) if model_path else None)
     if backend == "spacy":
         return SpacyRecognizer(Path(model_path) if model_path else MODEL_DIR)
     if backend == "camel":

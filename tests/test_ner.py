@@ -91,11 +91,12 @@ def test_word_shape_of_every_arabic_letter_is_spacys():
         assert ner.word_shape(c) == word_shape(c) and ner.word_shape(c * 4) == word_shape(c * 4), hex(ord(c))
 
 
-def test_crf_pipeline_does_not_load_spacy():
-    """spaCy brings thinc and torch: some 200 MB per worker the default model does not need."""
+@pytest.mark.parametrize("backend", ["crf", "ensemble"])
+def test_crf_and_lstm_pipelines_do_not_load_spacy(backend):
+    """spaCy brings thinc and torch: some 200 MB per worker these models do not need."""
     code = ("import sys; from pipeline.batch import _warm; _warm(); "
             "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))")
-    env = {**os.environ, "KHABAR_NER": "crf"}
+    env = {**os.environ, "KHABAR_NER": backend}
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "[]"
@@ -275,7 +276,7 @@ def test_remembered_floret_vectors_equal_computed_ones(rows):
     ("واكد رئيس الوزراء البريطاني بوريس جونسون ان الحكومه ستدعم القطاع", "بوريس جونسون", "PERS"),
     ("وصل الوفد الى القاهره صباح اليوم", "القاهره", "LOC"),
 ])
-@pytest.mark.parametrize("backend", ["crf", "spacy"])
+@pytest.mark.parametrize("backend", ["ensemble", "lstm", "crf", "spacy"])
 def test_shipped_model_tags_clear_names(backend, sentence, name, label):
     """A statistical model: some word of a clear name carries the right label."""
     words = sentence.split()
@@ -284,7 +285,7 @@ def test_shipped_model_tags_clear_names(backend, sentence, name, label):
     assert any((w, label) in tagged for w in name.split()), spans
 
 
-@pytest.mark.parametrize("backend", ["crf", "spacy"])
+@pytest.mark.parametrize("backend", ["ensemble", "crf", "spacy"])
 def test_entity_stage_adds_model_mentions_below_rules(monkeypatch, backend):
     from pipeline.run import extract_text
 
@@ -377,6 +378,7 @@ def test_check_names_a_missing_model_without_loading_anything(tmp_path):
     with pytest.raises(NERUnavailable, match="train_crf.py"):
         ner.check("crf", str(tmp_path))
     ner.check("crf")
+    ner.check("ensemble")
     with pytest.raises(NERUnavailable, match="config.json"):
         ner.check("camel", str(tmp_path))
     ner.check("spacy")  # the shipped model is there
@@ -412,14 +414,16 @@ def test_model_spans_with_chemical_words_are_not_names(monkeypatch):
     assert not any("أكسيد" in n for n in names), names
 
 
-def test_resume_key_covers_the_crf_model_and_its_clusters(tmp_path, monkeypatch):
-    """Re-running after a retrained CRF or rebuilt clusters must redo the articles, not skip them."""
+@pytest.mark.parametrize("backend, files", [("crf", ("WORD_CLUSTERS", "CRF_MODEL")),
+                                            ("ensemble", ("WORD_CLUSTERS", "CRF_MODEL", "LSTM_MODEL"))])
+def test_resume_key_covers_the_models_and_their_clusters(tmp_path, monkeypatch, backend, files):
+    """Re-running after a retrained model or rebuilt clusters must redo the articles, not skip them."""
     from pipeline.batch import pipeline_version
 
-    monkeypatch.setenv("KHABAR_NER", "crf")
+    monkeypatch.setenv("KHABAR_NER", backend)
     monkeypatch.delenv("KHABAR_NER_MODEL", raising=False)
     base = pipeline_version()
-    for name in ("WORD_CLUSTERS", "CRF_MODEL"):
+    for name in files:
         other = tmp_path / f"{name}.bin"
         other.write_bytes(getattr(ner, name).read_bytes() + b"\n")
         with monkeypatch.context() as m:

@@ -1102,7 +1102,7 @@ def _cluster_country_from_article(doc: Doc) -> None:
 
 
 def active_recognizer():
-    """The NER backend this process runs (KHABAR_NER: crf, spacy, camel or none; KHABAR_NER_MODEL: a path)."""
+    """The NER backend this process runs (KHABAR_NER: one of pipeline.ner.BACKENDS; KHABAR_NER_MODEL: a path)."""
     from ..ner import DEFAULT_BACKEND, recognizer
 
     return recognizer(os.environ.get("KHABAR_NER", DEFAULT_BACKEND), os.environ.get("KHABAR_NER_MODEL") or None)
