@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from .ner import (LSTM_MODEL, OWN_FEATURES, CrfRecognizer, NERUnavailable, Span, _word_values, best_paths,
-                  iob_spans, word_class)
+from .ner import (LSTM_MODEL, OWN_FEATURES, CrfRecognizer, NERUnavailable, ViterbiTagger, _word_values,
+                  model_file, word_class)
 
 # the word features the model embeds: a subset of the CRF's own (pipeline.ner.OWN_FEATURES)
 FEATURES = ("w", "s", "p", "c", "k64", "k256", "k1k")
@@ -36,15 +36,10 @@ def allowed_transition(before: Optional[str], label: str) -> bool:
 
 
 def _lstm_model_path(path=None) -> Path:
-    path = Path(path) if path else LSTM_MODEL
-    if path.is_dir():
-        path = path / "model.npz"
-    if not path.is_file():
-        raise NERUnavailable(f"no BiLSTM NER model at {path}; build it with `python scripts/train_lstm.py`")
-    return path
+    return model_file(path, LSTM_MODEL, "BiLSTM", "train_lstm.py")
 
 
-class LstmRecognizer:
+class LstmRecognizer(ViterbiTagger):
     """A BiLSTM-CRF over word embeddings, word clusters, gazetteer classes and a character CNN."""
 
     name = "lstm"
@@ -111,7 +106,7 @@ class LstmRecognizer:
 
     def _char_cnn(self, words: list[str]):
         np = self._np
-        width = max(min(len(w), MAX_CHARS) for w in words)
+        width = max(1, max(min(len(w), MAX_CHARS) for w in words))  # (an empty word reads as no letter)
         chars = np.zeros((len(words), width + 2), dtype=np.intp)  # a zero column either side: the padding
         index = self._char_index
         for i, w in enumerate(words):
@@ -186,20 +181,13 @@ class LstmRecognizer:
         e[~inside] = 0.0
         return e
 
-    def tag_all(self, sentences: list[list[str]]) -> list[list[str]]:
-        todo = [s for s in sentences if s]
-        if not todo:
-            return [[] for _ in sentences]
-        e = self.emissions(todo)
+    def scores(self, sentences: list[list[str]]):
+        e = self.emissions(sentences)
         e[:, 0] += self.start
-        tagged = iter(best_paths(e, [len(s) for s in todo], self.trans, self.labels))
-        return [next(tagged) if s else [] for s in sentences]
-
-    def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
-        return [iob_spans(tags) for tags in self.tag_all(sentences)]
+        return e
 
 
-class EnsembleRecognizer:
+class EnsembleRecognizer(ViterbiTagger):
     """The BiLSTM-CRF and the CRF together: one Viterbi over the sums of their label and
     transition scores (the product of the two models' distributions).  They err apart (the
     LSTM reads whole sentences and the letters of unknown words, the CRF exact word
@@ -218,15 +206,7 @@ class EnsembleRecognizer:
         self._crf_order = np.array([self.crf.labels.index(t) for t in self.labels])
         self.trans = self.lstm.trans + self.crf.trans[np.ix_(self._crf_order, self._crf_order)]
 
-    def tag_all(self, sentences: list[list[str]]) -> list[list[str]]:
-        todo = [s for s in sentences if s]
-        if not todo:
-            return [[] for _ in sentences]
-        e = self.lstm.emissions(todo)
-        e += self.crf.emissions(todo)[:, :, self._crf_order]
-        e[:, 0] += self.lstm.start
-        tagged = iter(best_paths(e, [len(s) for s in todo], self.trans, self.labels))
-        return [next(tagged) if s else [] for s in sentences]
-
-    def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
-        return [iob_spans(tags) for tags in self.tag_all(sentences)]
+    def scores(self, sentences: list[list[str]]):
+        e = self.lstm.scores(sentences)
+        e += self.crf.emissions(sentences)[:, :, self._crf_order]
+        return e

@@ -502,14 +502,19 @@ def best_paths(emissions: "np.ndarray", lengths: list[int], trans: "np.ndarray",
     return out
 
 
-def _crf_model_path(path=None) -> Path:
-    """The CRF model file to load, or NERUnavailable saying how to build it."""
-    path = Path(path) if path else CRF_MODEL
+def model_file(path, default: Path, what: str, script: str) -> Path:
+    """The model file to load: ``path`` (or the file named like ``default`` in the folder
+    ``path``), else ``default``; NERUnavailable saying how to build it when it is missing."""
+    path = Path(path) if path else default
     if path.is_dir():
-        path = path / "model.crfsuite"
+        path = path / default.name
     if not path.is_file():
-        raise NERUnavailable(f"no CRF NER model at {path}; build it with `python scripts/train_crf.py`")
+        raise NERUnavailable(f"no {what} NER model at {path}; build it with `python scripts/{script}`")
     return path
+
+
+def _crf_model_path(path=None) -> Path:
+    return model_file(path, CRF_MODEL, "CRF", "train_crf.py")
 
 
 def _crf_model(path: Path) -> tuple[list[str], list[str], "np.ndarray", "np.ndarray"]:
@@ -555,7 +560,27 @@ def _crf_model(path: Path) -> tuple[list[str], list[str], "np.ndarray", "np.ndar
     return labels, attrs, state, trans
 
 
-class CrfRecognizer:
+class ViterbiTagger:
+    """A linear-chain model that tags with best_paths over its ``scores`` of the words (sentence x
+    word x label) and its ``trans``itions, for ``labels``."""
+
+    def scores(self, sentences: list[list[str]]) -> "np.ndarray":
+        return self.emissions(sentences)
+
+    def tag_all(self, sentences: list[list[str]]) -> list[list[str]]:
+        """The best label sequence of each sentence (Viterbi over all of them at once; ties go to
+        the lower label id, as in CRFsuite)."""
+        todo = [s for s in sentences if s]
+        if not todo:
+            return [[] for _ in sentences]
+        tagged = iter(best_paths(self.scores(todo), [len(s) for s in todo], self.trans, self.labels))
+        return [next(tagged) if s else [] for s in sentences]
+
+    def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
+        return [iob_spans(tags) for tags in self.tag_all(sentences)]
+
+
+class CrfRecognizer(ViterbiTagger):
     """A linear-chain CRF (CRFsuite) trained by scripts/train_crf.py, shipped in pipeline/data/ner_crf.
 
     It reads the same gazetteer classes and clitic-split stems as the spaCy model, and word
@@ -721,17 +746,6 @@ class CrfRecognizer:
         at[at >= (first + lengths)[:, None]] = len(e)
         return np.vstack([e, np.zeros(e.shape[1])])[at]
 
-    def tag_all(self, sentences: list[list[str]]) -> list[list[str]]:
-        """The best label sequence of each sentence (Viterbi over all of them at once; ties go to
-        the lower label id, as in CRFsuite)."""
-        todo = [s for s in sentences if s]
-        if not todo:
-            return [[] for _ in sentences]
-        tagged = iter(best_paths(self.emissions(todo), [len(s) for s in todo], self.trans, self.labels))
-        return [next(tagged) if s else [] for s in sentences]
-
-    def predict(self, sentences: list[list[str]]) -> list[list[Span]]:
-        return [iob_spans(tags) for tags in self.tag_all(sentences)]
 
 
 # -- CAMeL Tools BERT ---------------------------------------------------------

@@ -52,7 +52,7 @@ def test_numpy_inference_equals_pytorch(tiny):
     train_lstm, model, vocab, path = tiny
     rec = LstmRecognizer(path)
     sentences = [w for w, _ in SENTENCES] + [
-        ["كلمه"], "وقال المهندس xyzzy في 2024 ان".split(), ["ا" * 40, "؟"], "شركه فولكسفاجن الالمانيه".split()]
+        ["كلمه", ""], "وقال المهندس xyzzy في 2024 ان".split(), ["ا" * 40, "؟"], "شركه فولكسفاجن الالمانيه".split()]
     state = {k: v.half().float() if v.dtype == torch.float32 else v for k, v in model.state_dict().items()}
     model.load_state_dict(state)
     model.eval()
