@@ -28,7 +28,7 @@ WORD_CLUSTERS = Path(__file__).parent / "data" / "ner_crf" / "clusters.tsv"
 LABEL_TYPES = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 LSTM_MODEL = Path(__file__).parent / "data" / "ner_lstm" / "model.npz"
 # ensemble: the BiLSTM-CRF and the CRF together (pipeline.lstm.EnsembleRecognizer): the best
-# names, at about 2.5x the pipeline's time without a model, where the CRF alone takes 1.1-1.5x
+# names, at 2.3x the pipeline's time without a model (bench/throughput.py), the CRF alone 1.1-1.5x
 BACKENDS = ("crf", "ensemble", "lstm", "spacy", "camel", "none")
 DEFAULT_BACKEND = "crf"
 
