@@ -4,8 +4,9 @@ scripts/train_lstm.py trains the model with PyTorch and exports its weights to
 ``pipeline/data/ner_lstm/model.npz``; this module reads them and computes the same
 function with numpy, so the pipeline needs no PyTorch (a test holds the two equal).
 
-A word's input to the LSTM depends on the word alone (its embeddings and letters), so each distinct word of a call is read and projected once; the
-recurrence then runs over all the call's sentences at once, one step per position.
+A word's input to the LSTM depends on the word alone (its embeddings and letters), so
+each distinct word is read and projected once and kept for later calls; the recurrence
+then runs over all the call's sentences at once, one step per position.
 """
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ class LstmRecognizer(ViterbiTagger):
 
         self._blas = ThreadpoolController()
 
-    WORD_CACHE = 8_192  # words whose projected inputs are kept (8H floats each: 2 KB at H = 64)
+    WORD_CACHE = 8_192  # words whose projected inputs are kept (8H floats each: 4 KB, 32 MB in all at H = 128)
 
     def _word_inputs(self, words: list[str]):
         """Each word's LSTM gate inputs, both directions (word x 8H): its embeddings and
