@@ -48,8 +48,6 @@ def pipeline_version() -> str:
         files.append(CRF_MODEL)
     if backend in ("lstm", "ensemble") and not model:
         files.append(LSTM_MODEL)
-    if backend in ("lstm", "ensemble"):
-        files += list((MODEL_DIR / "vocab").glob("vectors*"))  # the floret vectors, if the model reads them
     for p in sorted(files):
         if p.is_file():
             h.update(str(p.relative_to(pkg) if p.is_relative_to(pkg) else p.name).encode())

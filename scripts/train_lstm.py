@@ -111,11 +111,16 @@ def build_model(vocab: dict[str, list[str]], n_tags: int, tags: list[str], hidde
     return BiLstmCrf()
 
 
-def encode(words, values, vocab):
-    """One sentence as (feature ids, char ids)."""
-    index = {k: {x: i + 2 for i, x in enumerate(vocab[k])} for k in FEATURES}
-    chars = {c: i + 2 for i, c in enumerate(vocab["chars"])}
-    ids = [[index[k].get(v[i], 1) for i, k in enumerate(FEATURES)] for v in values]
+def indexes(vocab) -> tuple[list[dict[str, int]], dict[str, int]]:
+    """value -> id for each feature in FEATURES' order, and letter -> id (as pipeline.lstm reads them)."""
+    return ([{x: i + 2 for i, x in enumerate(vocab[k])} for k in FEATURES],
+            {c: i + 2 for i, c in enumerate(vocab["chars"])})
+
+
+def encode(words, values, index):
+    """One sentence as (feature ids, char ids); ``index``: indexes(vocab)."""
+    features, chars = index
+    ids = [[t.get(x, 1) for t, x in zip(features, v)] for v in values]
     char_ids = [[chars.get(c, 1) for c in w[:MAX_CHARS]] for w in words]
     return ids, char_ids
 
@@ -172,7 +177,8 @@ def train(sentences, classify, epochs: int, seed: int, on_epoch=None, hidden: in
     vocab = tables(sentences, values)
     tags = sorted({t for _, ts in sentences for t in ts})
     tag_id = {t: i for i, t in enumerate(tags)}
-    data = [(*encode(words, v, vocab), [tag_id[t] for t in ts])
+    index = indexes(vocab)
+    data = [(*encode(words, v, index), [tag_id[t] for t in ts])
             for (words, ts), v in zip(sentences, values)]
     model = build_model(vocab, len(tags), tags, hidden)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=LEARNING_RATE)

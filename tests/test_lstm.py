@@ -56,7 +56,8 @@ def test_numpy_inference_equals_pytorch(tiny):
     state = {k: v.half().float() if v.dtype == torch.float32 else v for k, v in model.state_dict().items()}
     model.load_state_dict(state)
     model.eval()
-    batch = [train_lstm.encode(s, [feature_values(w) for w in s], vocab) for s in sentences]
+    index = train_lstm.indexes(vocab)
+    batch = [train_lstm.encode(s, [feature_values(w) for w in s], index) for s in sentences]
     ids, chars, lengths = train_lstm.collate(batch)
     with torch.no_grad():
         expected = model.emissions(ids, chars, lengths).numpy()
