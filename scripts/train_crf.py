@@ -7,8 +7,10 @@ The data are those of scripts/train_ner.py: the train part of ANERcorp rebuilt i
 the CAMeL Lab split style (never its test part), words as Khabar's keys, and the
 gazetteer classes with the person names read off this train part withheld (the
 module doc of train_ner.py says why: without that, test PERS recall falls from
-0.58 to 0.37).  Features are ``pipeline.ner.crf_features``, the same function the
-pipeline tags with.
+0.58 to 0.37).  Features are ``pipeline.ner.document_crf_features``, the same the
+pipeline tags with: each word's own and its neighbours', and the neighbours of its stem's
+other mentions in the article.  ANERcorp keeps no article boundaries, so it is read as
+articles of ARTICLE_SENTENCES (15) sentences in a row, its mean article length.
 
 Training is L-BFGS with L1 (c1) and L2 (c2) penalties, deterministic: a rerun gives
 the same model.  ``--dev`` holds out the last tenth of the train part and prints
@@ -26,22 +28,33 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from pipeline.ner import (CRF_MODEL, _classify, _word_classes, crf_features, iob_spans, read_conll,  # noqa: E402
-                          score_spans, to_key_words)
+from pipeline.ner import (ARTICLE_SENTENCES, CRF_MODEL, _classify, _word_classes,  # noqa: E402
+                          document_crf_features, iob_spans, read_conll, score_spans, to_key_words, word_class)
 
 
 # L1 and L2 penalties chosen with --dev (F1 0.742 on the held-out tenth; 0.1 and 0.4 scored 0.736, 0.737)
 C1, C2 = 0.2, 0.01
 
 
+def article_features(sentences, classify) -> list[list[list[str]]]:
+    """document_crf_features of (words, tags) sentences read as articles of ARTICLE_SENTENCES
+    sentences in a row (ANERcorp keeps no article boundaries; bench/ner.py cuts its test part
+    the same way)."""
+    out = []
+    for a in range(0, len(sentences), ARTICLE_SENTENCES):
+        out += document_crf_features([to_key_words(w) for w, _ in sentences[a:a + ARTICLE_SENTENCES]], classify)
+    return out
+
+
 def train(sentences, out: Path, classify, c1: float = C1, c2: float = C2, max_iterations: int = 200) -> Path:
-    """Fit a CRF on (words, IOB tags) sentences and write it to ``out``."""
+    """Fit a CRF on (words, IOB tags) sentences, read as articles (article_features), and write
+    it to ``out``."""
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
-    for words, tags in sentences:
+    for features, (words, tags) in zip(article_features(sentences, classify), sentences):
         if words:
-            trainer.append(crf_features(to_key_words(words), classify), tags)
+            trainer.append(features, tags)
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations,
                         "feature.possible_transitions": True})
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +96,7 @@ def main(argv=None) -> int:
 
         tagger = pycrfsuite.Tagger()
         tagger.open(str(out))
-        pred = [iob_spans(tagger.tag(crf_features(to_key_words(w)))) for w, _ in held]
+        pred = [iob_spans(tagger.tag(f)) if f else [] for f in article_features(held, word_class)]
         m = score_spans([iob_spans(t) for _, t in held], pred)["micro"]
         print(f"dev (last tenth of train): P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}")
         out.unlink()

@@ -126,8 +126,9 @@ def test_crf_trains_loads_and_tags(tmp_path):
     path = train(sents, tmp_path / "m" / "model.crfsuite", ner.word_class, c1=0.0, c2=0.01, max_iterations=50)
     rec = ner.CrfRecognizer(path.parent)  # a folder holding model.crfsuite loads too
     assert rec.predict([["قال", "الرئيس", "سمير", "العلي", "امس"], []]) == [[(2, 4, "PERS")], []]
+    rec.name_bonus = rec.part_bonus = 0
     for words, _ in sents[:3]:  # a model without most features: weights read, tags as CRFsuite's
-        assert rec.tag_all([words]) == [rec.tagger.tag(ner.crf_features(words, ner.word_class))]
+        assert rec.tag_all([words]) == [rec.tagger.tag(ner.document_crf_features([words])[0])]
     assert ner.recognizer("crf", str(path)).predict([["الى", "القاهره"]]) == [[(1, 2, "LOC")]]
 
 
@@ -183,21 +184,102 @@ def _corpus_sentences(limit: int = 12) -> list[list[str]]:
 
 def test_crf_viterbi_tags_as_crfsuite():
     """Khabar's own scoring and Viterbi against CRFsuite's tagger on the same model: whole
-    sentences, windows of them, one-word and empty ones, one at a time and many together."""
+    sentences, windows of them, one-word and empty ones, one at a time and many together, with
+    their document's features.  CRFsuite decodes once: so does the first pass, without the
+    document's bonuses."""
     rec = ner.CrfRecognizer()
+    rec.name_bonus = rec.part_bonus = 0
     sentences = _corpus_sentences()
     windows = [s[k:k + n] for s in sentences for k, n in ((0, 1), (1, 2), (3, 11)) if s[k:k + n]]
     cases = sentences + windows + [[], ["qqq"], ["وقال", "الرئيس", "ايمانويل", "ماكرون"]]
     assert len(cases) > 500
-    reference = [rec.tagger.tag(ner.crf_features(s)) if s else [] for s in cases]
+
+    def crfsuite(document):  # CRFsuite's tags for the sentences of one document
+        tags = iter(rec.tagger.tag(f) for f in ner.document_crf_features([s for s in document if s]))
+        return [next(tags) if s else [] for s in document]
+
+    reference = crfsuite(cases)
     assert rec.tag_all(cases) == reference
-    assert [rec.tag_all([s])[0] for s in cases[:200]] == reference[:200]
+    alone = [crfsuite([s])[0] for s in cases[:200]]
+    assert [rec.tag_all([s])[0] for s in cases[:200]] == alone
+    assert alone != reference[:200]  # the document's features count
+    by_three = [crfsuite(cases[k:k + 3]) for k in range(0, 300, 3)]
+    threes = [k // 3 for k in range(300)]
+    assert rec.tag_all(cases[:300], documents=threes) == [t for group in by_three for t in group]
     # the word score store emptied when full scores words again, the same
     small = ner.CrfRecognizer()
+    small.name_bonus = small.part_bonus = 0
     small._allocate(64)  # room for 64 words
-    assert [small.tag_all(cases[k:k + 3]) for k in range(0, 300, 3)] == [reference[k:k + 3] for k in range(0, 300, 3)]
-    assert small.tag_all(sentences[:40]) == reference[:40] and len(small._scores) > 64  # more words than room
+    assert [small.tag_all(cases[k:k + 3]) for k in range(0, 300, 3)] == by_three
+    assert small.tag_all(cases) == reference and len(small._scores) > 64  # more words than room
     assert sum(r != ["O"] * len(r) for r in reference) > 50  # names were tagged, not just O
+
+
+# -- a name's other mentions in its document ----------------------------------------------------
+# (sentences, first-pass tags per sentence, the bonuses expected: {sentence: [(word, tag)]})
+_O, _BP, _IP, _BL = "O", "B-PERS", "I-PERS", "B-LOC"
+REPEATS = [
+    # the bare surname after the full name: a part of a person's name (the smaller bonus)
+    ([["وقال", "الرئيس", "جورج", "بوش"], ["واضاف", "بوش"]], [[_O, _O, _BP, _IP], [_O, _O]],
+     {1: [(1, _BP, "part")]}),
+    # the same name again, behind other clitics (وبالقاهره spells القاهره)
+    ([["زار", "القاهره"], ["وعاد", "وبالقاهره", "امس"]], [[_O, _BL], [_O, _O, _O]], {1: [(1, _BL, "name")]}),
+    # a tagged part of the name grows to the whole name
+    ([["جورج", "بوش"], ["قال", "جورج", "بوش"]], [[_BP, _IP], [_O, _BP, _O]],
+     {1: [(1, _BP, "name"), (2, _IP, "name")]}),
+    # only the family name spreads, not the first name or a link like بن
+    ([["محمد", "بن", "سلمان"], ["بن", "محمد"], ["سلمان"]], [[_BP, _IP, _IP], [_O, _O], [_O]],
+     {2: [(0, _BP, "part")]}),
+    # a one-word name that is also a function word as a key (علي: على) does not spread
+    ([["قال", "علي"], ["على", "الطاوله"]], [[_O, _BP], [_O, _O]], {}),
+    # already tagged, or tagged another way here: left to the model
+    ([["زار", "القاهره"], ["القاهره"]], [[_O, _BL], [_BL]], {}),
+    ([["زار", "مصر"], ["فاز", "مصر"]], [[_O, _BL], [_O, "B-ORG"]], {}),
+    ([["لا", "اسماء"], ["هنا"]], [[_O, _O], [_O]], {}),
+]
+
+
+@pytest.mark.parametrize("sentences, paths, expected", REPEATS)
+def test_repeat_bonuses(sentences, paths, expected):
+    got = ner.repeat_bonuses(sentences, paths, name_bonus=16.0, part_bonus=4.0)
+    size = {"name": 16.0, "part": 4.0}
+    assert got == {k: [(t, tag, size[which]) for t, tag, which in v] for k, v in expected.items()}
+
+
+class _Scored(ner.ViterbiTagger):
+    """A tagger over hand-set scores: one row of label scores per word, looked up by the word."""
+
+    labels = ["O", "B-PERS", "I-PERS"]
+
+    def __init__(self, rows):
+        import numpy as np
+
+        self.rows, self.trans = rows, np.zeros((3, 3))
+        self.trans[0, 2] = -100  # no I-PERS after O
+
+    def scores(self, sentences, documents=None):
+        import numpy as np
+
+        out = np.zeros((len(sentences), max(map(len, sentences)), 3))
+        for i, words in enumerate(sentences):
+            out[i, :len(words)] = [self.rows[w] for w in words]
+        return out
+
+
+def test_second_pass_tags_a_names_bare_mention_unless_its_context_says_no():
+    rows = {"قال": [5, 0, 0], "جورج": [0, 5, 0], "بوش": [0, 0, 5], "وبوش": [1, 0.5, 0], "امس": [30, 2, 0],
+            "بوش!": [0, 5, 0]}
+    rec = _Scored(rows)
+    sentences = [["قال", "جورج", "بوش"], ["قال", "وبوش"]]
+    assert rec.predict(sentences) == [[(1, 3, "PERS")], [(1, 2, "PERS")]]
+    # each sentence its own document: the bare mention stays untagged, as the first pass left it
+    assert rec.predict(sentences, documents=[0, 1]) == [[(1, 3, "PERS")], []]
+    rec.name_bonus = rec.part_bonus = 0
+    assert rec.predict(sentences) == [[(1, 3, "PERS")], []]
+    # a context far surer than the bonus keeps its O
+    rows["وبوش"] = [30, 0, 0]
+    assert _Scored(rows).predict(sentences) == [[(1, 3, "PERS")], []]
+    assert _Scored(rows).predict([[], ["بوش!"], []]) == [[], [(0, 1, "PERS")], []]
 
 
 def test_crf_model_file_is_read_as_crfsuite_reads_it(tmp_path):
