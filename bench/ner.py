@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.ner import BACKENDS, DEFAULT_BACKEND, iob_spans, read_conll, recognizer, score_spans, to_key_words  # noqa: E402
+from pipeline.ner import (ARTICLE_SENTENCES, BACKENDS, DEFAULT_BACKEND, iob_spans, read_conll,  # noqa: E402
+                          recognizer, score_spans, to_key_words)
 
 
 def main(argv=None) -> int:
@@ -35,8 +36,8 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--backend", default=DEFAULT_BACKEND, choices=[b for b in BACKENDS if b != "none"])
     ap.add_argument("--model", default=None, help="model folder (default: the shipped one)")
-    ap.add_argument("--article-sentences", type=int, default=15, metavar="N",
-                    help="sentences a pseudo-article holds (default 15, ANERcorp's mean; 1: each alone)")
+    ap.add_argument("--article-sentences", type=int, default=ARTICLE_SENTENCES, metavar="N",
+                    help=f"sentences a pseudo-article holds (default {ARTICLE_SENTENCES}, ANERcorp's mean; 1: each alone)")
     args = ap.parse_args(argv)
 
     test = list(read_conll(args.shared / "ner" / "anercorp_camel_style_reconstructed" / "ANERCorp_CamelStyle_test.txt"))

@@ -215,3 +215,6 @@ class EnsembleRecognizer(ViterbiTagger):
         e = self.lstm.scores(sentences)
         e += self.crf.emissions(sentences, documents)[:, :, self._crf_order]
         return e
+
+    def word_stems(self, sentences: list[list[str]]) -> list[list[str]]:
+        return self.crf.word_stems(sentences)

@@ -28,7 +28,7 @@ WORD_CLUSTERS = Path(__file__).parent / "data" / "ner_crf" / "clusters.tsv"
 LABEL_TYPES = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 LSTM_MODEL = Path(__file__).parent / "data" / "ner_lstm" / "model.npz"
 # ensemble: the BiLSTM-CRF and the CRF together (pipeline.lstm.EnsembleRecognizer): the best
-# names, at 2.3x the pipeline's time without a model (bench/throughput.py), the CRF alone 1.1-1.5x
+# names, at 2.3-2.5x the pipeline's time without a model (bench/throughput.py), the CRF alone 1.5-1.7x
 BACKENDS = ("crf", "ensemble", "lstm", "spacy", "camel", "none")
 DEFAULT_BACKEND = "crf"
 
@@ -484,51 +484,51 @@ def crf_features(words: list[str], classify=word_class, known: Optional[frozense
 ARTICLE_SENTENCES = 15
 
 
-DOCUMENT_FEATURES = ("D-1c", "D-1s", "D+1c", "D+1s", "D-1BOS")
-
-
-def document_contexts(words: list[list[str]], values: list[list[tuple[str, str]]], feature
-                      ) -> dict[str, set]:
-    """stem -> its document features, for one document's sentences of ``words`` and each word's
-    (stem, class) in ``values``; ``feature(name, value)`` makes a feature of a template of
-    DOCUMENT_FEATURES and a value (a string to train on, or a model's attribute id; None: none).
+def document_contexts(words: list[list[str]], stems: list[list[str]], as_left: list[list[tuple]],
+                      as_right: list[list[tuple]], first: tuple) -> dict[str, set]:
+    """stem -> its document features, for one document: the ``stems`` of its sentences' ``words``
+    and, for each word, the features it gives the word after it (``as_left``) and the word before
+    it (``as_right``); ``first``: what a sentence's first word reads on its left.
 
     A word's document features are the classes and stems of the words either side of every
-    mention of its stem in the document: a name that follows قال or الرئيس once carries that
-    cue to all its bare mentions.  Words under three letters, function words and name links
-    (_not_names_alone) have none.  The CRF reads them beside crf_features (ANERcorp held-out
-    tenth F1 0.742 -> 0.755; the neighbours' classes alone, without their stems: 0.733)."""
+    mention of its stem in the document (document_features): a name that follows قال or الرئيس
+    once carries that cue to all its bare mentions.  Words under three letters, function words
+    and name links (_not_names_alone) have none.  The CRF reads them beside crf_features
+    (ANERcorp held-out tenth F1 0.742 -> 0.755; the neighbours' classes alone, without their
+    stems: 0.733)."""
     never = _not_names_alone()
     found: dict[str, set] = {}
-    for sentence, vals in zip(words, values):
+    for sentence, sentence_stems, left, right in zip(words, stems, as_left, as_right):
         n = len(sentence)
         for i, word in enumerate(sentence):
-            stem = vals[i][0]
+            stem = sentence_stems[i]
             if len(word) < 3 or word in never or stem in never:
                 continue
             seen = found.setdefault(stem, set())
-            if i:
-                seen.update((feature("D-1s", vals[i - 1][0]), feature("D-1c", vals[i - 1][1])))
-            else:
-                seen.add(feature("D-1BOS", ""))
+            seen.update(left[i - 1] if i else first)
             if i + 1 < n:
-                seen.update((feature("D+1s", vals[i + 1][0]), feature("D+1c", vals[i + 1][1])))
-    for seen in found.values():
-        seen.discard(None)
+                seen.update(right[i + 1])
     return found
 
 
-def _feature_string(name: str, value: str) -> str:
-    return f"{name}={value}" if value or name != "D-1BOS" else name
+def document_features(stem: str, word_class: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The document features a word gives the word after it and the word before it."""
+    return (f"D-1s={stem}", f"D-1c={word_class}"), (f"D+1s={stem}", f"D+1c={word_class}")
+
+
+FIRST_WORD = ("D-1BOS",)  # a sentence's first word has no left neighbour
 
 
 def document_crf_features(sentences: list[list[str]], classify=word_class) -> list[list[list[str]]]:
     """crf_features of each sentence of one document, with each word's document_contexts: what
     CRFsuite trains on (scripts/train_crf.py) and what CrfRecognizer's scores sum."""
-    values = [[(v[_STEM], v[_CLASS]) for v in map(lambda w: _word_values(w, classify), s)] for s in sentences]
-    contexts = document_contexts(sentences, values, _feature_string)
-    return [[f + sorted(contexts.get(stem, ())) for f, (stem, _) in zip(crf_features(words, classify), vals)]
-            for words, vals in zip(sentences, values)]
+    values = [[_word_values(w, classify) for w in words] for words in sentences]
+    stems = [[v[_STEM] for v in vals] for vals in values]
+    given = [[document_features(v[_STEM], v[_CLASS]) for v in vals] for vals in values]
+    contexts = document_contexts(sentences, stems, [[g[0] for g in gs] for gs in given],
+                                 [[g[1] for g in gs] for gs in given], FIRST_WORD)
+    return [[f + sorted(contexts.get(stem, ())) for f, stem in zip(crf_features(words, classify), word_stems)]
+            for words, word_stems in zip(sentences, stems)]
 
 
 def best_paths(emissions: "np.ndarray", lengths: list[int], trans: "np.ndarray", labels: list[str]) -> list[list[str]]:
@@ -568,7 +568,7 @@ def _not_names_alone() -> frozenset:
 
 
 def repeat_bonuses(sentences: list[list[str]], paths: list[list[str]], name_bonus: float,
-                   part_bonus: float) -> dict[int, list[tuple[int, str, float]]]:
+                   part_bonus: float, stems: Optional[list[list[str]]] = None) -> dict[int, list[tuple[int, str, float]]]:
     """Label bonuses for the words of one document that repeat a name tagged elsewhere in it,
     as {sentence: [(word, tag, bonus), ...]}.
 
@@ -583,8 +583,11 @@ def repeat_bonuses(sentences: list[list[str]], paths: list[list[str]], name_bonu
     - a one-word name that is also a function word or a name link never spreads (على is also
       علي as a key: _not_names_alone).
     The caller decodes again with the bonuses added, so a context that says otherwise can
-    still win."""
-    stems = [[clitic_split(w)[1] for w in words] for words in sentences]
+    still win.  ``stems``: the words' stems without proclitics (clitic_split's), if known."""
+    if all(tag == "O" for tags in paths for tag in tags):
+        return {}
+    if stems is None:
+        stems = [[clitic_split(w)[1] for w in words] for words in sentences]
     names: dict[tuple[str, ...], Counter] = {}
     parts: Counter = Counter()
     never_alone = _not_names_alone()
@@ -600,14 +603,14 @@ def repeat_bonuses(sentences: list[list[str]], paths: list[list[str]], name_bonu
     firsts = {name[0] for name in names} | set(parts)
     longest = max(map(len, names), default=1)
     out: dict[int, list[tuple[int, str, float]]] = {}
-    for k, (words, tags) in enumerate(zip(stems, paths)):
-        t, n = 0, len(words)
+    for k, (stemmed, tags) in enumerate(zip(stems, paths)):
+        t, n = 0, len(stemmed)
         while t < n:
-            if words[t] not in firsts:
+            if stemmed[t] not in firsts:
                 t += 1
                 continue
             for m in range(min(longest, n - t), 0, -1):
-                name = tuple(words[t:t + m])
+                name = tuple(stemmed[t:t + m])
                 if name in names:
                     label, bonus = names[name].most_common(1)[0][0], name_bonus
                 elif m == 1 and name[0] in parts:
@@ -711,6 +714,10 @@ class ViterbiTagger:
     def scores(self, sentences: list[list[str]], documents: Optional[list] = None) -> "np.ndarray":
         return self.emissions(sentences, documents)
 
+    def word_stems(self, sentences: list[list[str]]) -> list[list[str]]:
+        """The stems of the words of sentences just scored (without proclitics: clitic_split)."""
+        return [[clitic_split(w)[1] for w in words] for words in sentences]
+
     def tag_all(self, sentences: list[list[str]], documents: Optional[list] = None) -> list[list[str]]:
         """The best label sequence of each sentence (Viterbi over all of them at once; ties go to
         the lower label id, as in CRFsuite).  ``documents``: a document id per sentence (default:
@@ -726,9 +733,10 @@ class ViterbiTagger:
         if self.name_bonus or self.part_bonus:
             column = {t: j for j, t in enumerate(self.labels)}
             bonuses = {}
+            stems = self.word_stems(words)
             for ks in _by_document(documents, len(words)):
                 found = repeat_bonuses([words[k] for k in ks], [paths[k] for k in ks], self.name_bonus,
-                                       self.part_bonus)
+                                       self.part_bonus, [stems[k] for k in ks])
                 bonuses.update((ks[k], v) for k, v in found.items())
             if bonuses:
                 again = sorted(bonuses)
@@ -751,16 +759,19 @@ class ViterbiTagger:
 class CrfRecognizer(ViterbiTagger):
     """A linear-chain CRF (CRFsuite) trained by scripts/train_crf.py, shipped in pipeline/data/ner_crf.
 
-    It reads the same gazetteer classes and clitic-split stems as the spaCy model, and word
-    clusters from the bulk news; on the ANERcorp test part it scores F1 0.699 against 0.652
-    and tags three to four times as many tokens a second (bench/ner.py: 37,000-53,000 against 11,900).
+    It reads the same gazetteer classes and clitic-split stems as the spaCy model, word clusters
+    from the bulk news, and the words around the other mentions of a word's stem in the article
+    (document_contexts); on the ANERcorp test part, read as articles of 15 sentences, it scores
+    F1 0.724 (0.699 before it read the article) against spaCy's 0.652, at about twice its tokens
+    a second (bench/ner.py).
 
     It tags with its own Viterbi over the model's weights, not CRFsuite's tagger (which a test
     holds it equal to). A token's score is a sum of feature weights, and all but three of its
     features read one word only: the token's own word, or a word up to two away as its
     neighbour. Those sums are kept per word, built from per-template sums (the weights of
     s=X, -2s=X, ... +2s=X together), so a word costs a few lookups, and a token an addition;
-    CRFsuite looked up thirty feature strings a token, which Python had to build first.
+    CRFsuite looked up thirty feature strings a token, which Python had to build first.  The
+    document features are summed once per stem and article and added to its mentions.
     """
 
     name = "crf"
@@ -780,11 +791,7 @@ class CrfRecognizer(ViterbiTagger):
                        for d in _NEIGHBOURS}
         self._block_tables, self._block_weights = self._word_blocks()
         self._pair_index()
-        self._document_ids: dict[str, dict[str, int]] = {t: {} for t in DOCUMENT_FEATURES}
-        for attr, i in self.attr_ids.items():
-            name, _, value = attr.partition("=")
-            if name in self._document_ids:
-                self._document_ids[name][value] = i
+        self._first_word = tuple(self.attr_ids[a] for a in FIRST_WORD if a in self.attr_ids)
         self._row_of: dict[str, int] = {}
         self._allocate(self.WORD_CACHE)
 
@@ -849,7 +856,8 @@ class CrfRecognizer(ViterbiTagger):
         # class a pair feature knows), so no neighbour of a word reaches across sentences.
         self._scores = np.zeros((capacity, 5, len(self.labels)))  # pages in as rows are used
         self._row_ids = np.zeros((capacity, 3), dtype=np.intp)  # class, stem as left, stem as right
-        self._row_values: list[tuple[str, str]] = [("", "")] * capacity  # (stem, class): document_contexts
+        # (stem, the ids of its document features as left and as right neighbour): document_contexts
+        self._row_document: list[tuple[str, tuple, tuple]] = [("", (), ())] * capacity
         for row, slots in enumerate(((1,), (1, 2), (3, 4), (4,))):  # BOS at -2; -2, -1; EOS at +1, +2; +2
             for slot in slots:
                 self._scores[row, slot] = self._edges[(-2, -1, 1, 2)[slot - 1]]
@@ -888,7 +896,10 @@ class CrfRecognizer(ViterbiTagger):
             classes, left, right = self._class_id, self._left_stem_id, self._right_stem_id
             self._row_ids[first:first + len(new)] = [
                 (classes.get(v[_CLASS], 0), left.get(v[_STEM], 0), right.get(v[_STEM], 0)) for v in values]
-            self._row_values[first:first + len(new)] = [(v[_STEM], v[_CLASS]) for v in values]
+            attr_ids = self.attr_ids
+            self._row_document[first:first + len(new)] = [
+                (v[_STEM], *(tuple(attr_ids[a] for a in given if a in attr_ids)
+                             for given in document_features(v[_STEM], v[_CLASS]))) for v in values]
             row_of.update(zip(new, range(first, first + len(new))))
         return [row_of[w] for w in words]
 
@@ -904,31 +915,33 @@ class CrfRecognizer(ViterbiTagger):
             flat += self._PADS[2:]
         rows = self._rows(flat)
         out = self._sentence_emissions(sentences, np.array(rows))
-        by_row, ids = self._row_values, self._document_ids
-        values, at = [], 2
+        by_row, at, per_sentence = self._row_document, 2, []
         for s in sentences:
-            values.append([by_row[r] for r in rows[at:at + len(s)]])
+            per_sentence.append([by_row[r] for r in rows[at:at + len(s)]])
             at += len(s) + 4
-
-        def feature(name, value):
-            return ids[name].get(value)
-
         for ks in _by_document(documents, len(sentences)):
-            contexts = document_contexts([sentences[k] for k in ks], [values[k] for k in ks], feature)
-            stems, attrs, starts = {}, [], []
+            words = [per_sentence[k] for k in ks]
+            stems = [[w[0] for w in ws] for ws in words]
+            contexts = document_contexts([sentences[k] for k in ks], stems, [[w[1] for w in ws] for ws in words],
+                                         [[w[2] for w in ws] for ws in words], self._first_word)
+            stem_row, attrs, starts = {}, [], []
             for stem, found in contexts.items():
                 if found:
-                    stems[stem] = len(starts)
+                    stem_row[stem] = len(starts)
                     starts.append(len(attrs))
                     attrs += found
-            if not attrs:
-                continue
-            weights = np.add.reduceat(self.state[attrs], starts)  # each stem's features summed
-            where = [(k, t, stems[v[0]]) for k in ks for t, v in enumerate(values[k]) if v[0] in stems]
+            where = [(k, t, stem_row[stem]) for k, word_stems in zip(ks, stems)
+                     for t, stem in enumerate(word_stems) if stem in stem_row]
             if where:
+                weights = np.add.reduceat(self.state[attrs], starts)  # each stem's features summed
                 k, t, row = zip(*where)
                 out[list(k), list(t)] += weights[list(row)]
         return out
+
+    def word_stems(self, sentences: list[list[str]]) -> list[list[str]]:
+        """The stems of the words of sentences just scored (from the word score store)."""
+        by_row, row_of = self._row_document, self._row_of
+        return [[by_row[row_of[w]][0] for w in words] for words in sentences]
 
     def _sentence_emissions(self, sentences: list[list[str]], rows: "np.ndarray") -> "np.ndarray":
         """The part of emissions that reads each sentence alone (the sums of the weights of

@@ -200,6 +200,8 @@ def test_crf_viterbi_tags_as_crfsuite():
 
     reference = crfsuite(cases)
     assert rec.tag_all(cases) == reference
+    # the stems the second pass matches names on, from the word score store: clitic_split's
+    assert rec.word_stems(cases) == [[ner.clitic_split(w)[1] for w in s] for s in cases]
     alone = [crfsuite([s])[0] for s in cases[:200]]
     assert [rec.tag_all([s])[0] for s in cases[:200]] == alone
     assert alone != reference[:200]  # the document's features count
