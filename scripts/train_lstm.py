@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from pipeline.lstm import FEATURES, LSTM_MODEL, MAX_CHARS, allowed_transition, feature_values  # noqa: E402
-from pipeline.ner import (_classify, _word_classes, iob_spans, read_conll,  # noqa: E402
+from pipeline.ner import (ARTICLE_SENTENCES, _classify, _word_classes, iob_spans, read_conll,  # noqa: E402
                           score_spans, to_key_words)
 
 # embedding widths per word feature (FEATURES' order), and the rest of the architecture
@@ -237,7 +237,8 @@ def main(argv=None) -> int:
 
             path = export(model, vocab, tags, args.out.with_suffix(".dev.npz"))
             ner = LstmRecognizer(path)
-            pred = ner.predict([to_key_words(w) for w, _ in held])
+            # read as articles, as bench/ner.py reads the test part
+            pred = ner.predict([to_key_words(w) for w, _ in held], [i // ARTICLE_SENTENCES for i in range(len(held))])
             m = score_spans([iob_spans(t) for _, t in held], pred)["micro"]
             line += f"; held-out tenth P {m['p']:.3f} R {m['r']:.3f} F1 {m['f1']:.3f}"
             path.unlink()
