@@ -7,8 +7,8 @@ PERS, LOC, ORG and MISC, per label, and the model's speed in tokens per second.
 The split is rebuilt, not the official files (about 15 tokens differ), so the
 figure is comparable to, not identical with, published CAMeL-split scores.
 
-The CRF, BiLSTM and ensemble read a name's other mentions in its article (pipeline.ner.
-repeat_bonuses), as the pipeline hands them one article at a time.  ANERcorp keeps no article
+The CRF, BiLSTM and ensemble read a name's other mentions in its article (pipeline.ner:
+document_contexts, repeat_bonuses), as the pipeline hands them one article at a time.  ANERcorp keeps no article
 boundaries, so the bench cuts it into runs of --article-sentences sentences (15: its 316
 articles hold about 4,900 sentences) and prints the score of sentences read alone too.
 """

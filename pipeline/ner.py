@@ -511,9 +511,9 @@ def document_contexts(words: list[list[str]], stems: list[list[str]], as_left: l
     return found
 
 
-def document_features(stem: str, word_class: str) -> tuple[tuple[str, str], tuple[str, str]]:
+def document_features(stem: str, gazetteer_class: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """The document features a word gives the word after it and the word before it."""
-    return (f"D-1s={stem}", f"D-1c={word_class}"), (f"D+1s={stem}", f"D+1c={word_class}")
+    return (f"D-1s={stem}", f"D-1c={gazetteer_class}"), (f"D+1s={stem}", f"D+1c={gazetteer_class}")
 
 
 FIRST_WORD = ("D-1BOS",)  # a sentence's first word has no left neighbour
