@@ -56,6 +56,16 @@ def test_numbers_tables_unique_after_keying():
         assert len(keys) == len(set(keys)), f"{section}: duplicates {[k for k in keys if keys.count(k) > 1]}"
 
 
+@pytest.mark.parametrize("name", ["entity_rules", "facts", "furniture"])
+def test_yaml_word_lists_unique_after_keying(name):
+    """A word list read as a set of keys: a second form with the same key is dead weight."""
+    for section, words in load_yaml(name).items():
+        if isinstance(words, list) and words and all(isinstance(w, str) for w in words):
+            keys = [key(w) for w in words]
+            dups = sorted({k for k in keys if keys.count(k) > 1})
+            assert not dups, f"{name}.{section}: forms that collide once normalized: {dups}"
+
+
 def test_taxonomy_keys_are_snake_case():
     import re
 
