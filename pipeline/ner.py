@@ -484,11 +484,11 @@ def crf_features(words: list[str], classify=word_class, known: Optional[frozense
 ARTICLE_SENTENCES = 15
 
 
-def document_contexts(words: list[list[str]], stems: list[list[str]], as_left: list[list[tuple]],
-                      as_right: list[list[tuple]], first: tuple) -> dict[str, set]:
-    """stem -> its document features, for one document: the ``stems`` of its sentences' ``words``
-    and, for each word, the features it gives the word after it (``as_left``) and the word before
-    it (``as_right``); ``first``: what a sentence's first word reads on its left.
+def document_contexts(words: list[list[str]], given: list[list[tuple[str, tuple, tuple]]], first: tuple
+                      ) -> dict[str, set]:
+    """stem -> its document features, for one document: for each of its sentences' ``words``,
+    ``given`` holds (its stem, the features it gives the word after it, those it gives the word
+    before it); ``first``: what a sentence's first word reads on its left.
 
     A word's document features are the classes and stems of the words either side of every
     mention of its stem in the document (document_features): a name that follows قال or الرئيس
@@ -498,16 +498,16 @@ def document_contexts(words: list[list[str]], stems: list[list[str]], as_left: l
     stems: 0.733)."""
     never = _not_names_alone()
     found: dict[str, set] = {}
-    for sentence, sentence_stems, left, right in zip(words, stems, as_left, as_right):
+    for sentence, sentence_given in zip(words, given):
         n = len(sentence)
         for i, word in enumerate(sentence):
-            stem = sentence_stems[i]
+            stem = sentence_given[i][0]
             if len(word) < 3 or word in never or stem in never:
                 continue
             seen = found.setdefault(stem, set())
-            seen.update(left[i - 1] if i else first)
+            seen.update(sentence_given[i - 1][1] if i else first)
             if i + 1 < n:
-                seen.update(right[i + 1])
+                seen.update(sentence_given[i + 1][2])
     return found
 
 
@@ -522,13 +522,11 @@ FIRST_WORD = ("D-1BOS",)  # a sentence's first word has no left neighbour
 def document_crf_features(sentences: list[list[str]], classify=word_class) -> list[list[list[str]]]:
     """crf_features of each sentence of one document, with each word's document_contexts: what
     CRFsuite trains on (scripts/train_crf.py) and what CrfRecognizer's scores sum."""
-    values = [[_word_values(w, classify) for w in words] for words in sentences]
-    stems = [[v[_STEM] for v in vals] for vals in values]
-    given = [[document_features(v[_STEM], v[_CLASS]) for v in vals] for vals in values]
-    contexts = document_contexts(sentences, stems, [[g[0] for g in gs] for gs in given],
-                                 [[g[1] for g in gs] for gs in given], FIRST_WORD)
-    return [[f + sorted(contexts.get(stem, ())) for f, stem in zip(crf_features(words, classify), word_stems)]
-            for words, word_stems in zip(sentences, stems)]
+    given = [[(v[_STEM], *document_features(v[_STEM], v[_CLASS])) for v in (_word_values(w, classify) for w in words)]
+             for words in sentences]
+    contexts = document_contexts(sentences, given, FIRST_WORD)
+    return [[f + sorted(contexts.get(g[0], ())) for f, g in zip(crf_features(words, classify), word_given)]
+            for words, word_given in zip(sentences, given)]
 
 
 def best_paths(emissions: "np.ndarray", lengths: list[int], trans: "np.ndarray", labels: list[str]) -> list[list[str]]:
@@ -730,7 +728,7 @@ class ViterbiTagger:
         documents = [documents[i] for i in todo] if documents is not None else None
         scores = self.scores(words, documents)
         paths = best_paths(scores, lengths, self.trans, self.labels)
-        if self.name_bonus or self.part_bonus:
+        if (self.name_bonus or self.part_bonus) and any(tag != "O" for path in paths for tag in path):
             column = {t: j for j, t in enumerate(self.labels)}
             bonuses = {}
             stems = self.word_stems(words)
@@ -762,8 +760,8 @@ class CrfRecognizer(ViterbiTagger):
     It reads the same gazetteer classes and clitic-split stems as the spaCy model, word clusters
     from the bulk news, and the words around the other mentions of a word's stem in the article
     (document_contexts); on the ANERcorp test part, read as articles of 15 sentences, it scores
-    F1 0.724 (0.699 before it read the article) against spaCy's 0.652, at about twice its tokens
-    a second (bench/ner.py).
+    F1 0.724 (0.699 before it read the article) against spaCy's 0.652, at more than twice its
+    tokens a second (bench/ner.py).
 
     It tags with its own Viterbi over the model's weights, not CRFsuite's tagger (which a test
     holds it equal to). A token's score is a sum of feature weights, and all but three of its
@@ -920,18 +918,14 @@ class CrfRecognizer(ViterbiTagger):
             per_sentence.append([by_row[r] for r in rows[at:at + len(s)]])
             at += len(s) + 4
         for ks in _by_document(documents, len(sentences)):
-            words = [per_sentence[k] for k in ks]
-            stems = [[w[0] for w in ws] for ws in words]
-            contexts = document_contexts([sentences[k] for k in ks], stems, [[w[1] for w in ws] for ws in words],
-                                         [[w[2] for w in ws] for ws in words], self._first_word)
+            contexts = document_contexts([sentences[k] for k in ks], [per_sentence[k] for k in ks], self._first_word)
             stem_row, attrs, starts = {}, [], []
             for stem, found in contexts.items():
                 if found:
                     stem_row[stem] = len(starts)
                     starts.append(len(attrs))
                     attrs += found
-            where = [(k, t, stem_row[stem]) for k, word_stems in zip(ks, stems)
-                     for t, stem in enumerate(word_stems) if stem in stem_row]
+            where = [(k, t, stem_row[g[0]]) for k in ks for t, g in enumerate(per_sentence[k]) if g[0] in stem_row]
             if where:
                 weights = np.add.reduceat(self.state[attrs], starts)  # each stem's features summed
                 k, t, row = zip(*where)
