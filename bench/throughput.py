@@ -10,7 +10,7 @@ both are timed in the same minutes of the same run); and the
 speed-up of 2 workers over 1 (same articles, fresh output folders); and one
 worker again without the statistical NER model (``--ner none``), to show what
 the model costs; and last the tokenizer, the pipeline and the pipeline without a
-model taken in turns, 50 articles at a time, in this process: the ratios that
+model taken in turns, 48 articles at a time, in this process: the ratios that
 survive this machine's changes of speed.
 """
 from __future__ import annotations
@@ -89,14 +89,15 @@ class TokenizerBetweenBatches:
         self.done = inputs_so_far
 
 
-def interleaved(texts: list[str], backend: str, chunk: int = 50) -> dict[str, float]:
+def interleaved(texts: list[str], backend: str, chunk: int = 48) -> dict[str, float]:
     """Seconds of the tokenizer, the pipeline and the pipeline without a model over the same texts,
     taken in turns chunk by chunk (in rotating order) so a change of machine speed hits all three
     alike; sequential runs minutes apart differed by a third here."""
     from camel_tools.tokenizers.word import simple_word_tokenize
 
-    from pipeline.batch import process_one
+    from pipeline.batch import process_batch
     from pipeline.document import Doc
+    from pipeline.run import ARTICLES_AT_ONCE
 
     # a fresh Doc for every run, dropped when done, as in a batch run: Docs kept in a list kept
     # every processed article alive for the collector to walk, and slowed the pipeline runs down
@@ -109,8 +110,9 @@ def interleaved(texts: list[str], backend: str, chunk: int = 50) -> dict[str, fl
     def pipeline_with(ner):
         def run(part):
             os.environ["KHABAR_NER"] = ner
-            for i, t in part:
-                process_one(Doc(article_id=str(i), path="bench", raw=t, sha256=str(i)))
+            docs = [Doc(article_id=str(i), path="bench", raw=t, sha256=str(i)) for i, t in part]
+            for k in range(0, len(docs), ARTICLES_AT_ONCE):  # as a worker takes them (batch._groups)
+                process_batch(docs[k:k + ARTICLES_AT_ONCE])
         return run
 
     runs = {"tokenizer": tokenize, "pipeline": pipeline_with(backend), "pipeline, no model": pipeline_with("none")}
@@ -177,7 +179,7 @@ def main() -> None:
                   f"({runs[1] / s.seconds:.2f}x the time)")
         secs = interleaved(texts, backend)
         speed = {name: chars / v / 1e6 for name, v in secs.items()}
-        print(f"interleaved, one process, 50 articles at a time: tokenizer {speed['tokenizer']:.3f}, "
+        print(f"interleaved, one process, 48 articles at a time: tokenizer {speed['tokenizer']:.3f}, "
               f"pipeline {speed['pipeline']:.3f}, without a model {speed['pipeline, no model']:.3f} M chars/s; "
               f"ratio pipeline / tokenizer {speed['pipeline'] / speed['tokenizer']:.3f}, "
               f"the {backend} model {secs['pipeline'] / secs['pipeline, no model']:.2f}x the time")

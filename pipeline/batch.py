@@ -61,44 +61,32 @@ def article_key(item) -> str:
 
 # --- the per-article function, the same for every engine --------------------------
 
-class ArticleTimeout(Exception):
-    pass
-
-
-def _alarm(signum, frame):
-    raise ArticleTimeout()
-
-
-def process_one(doc: Doc, timeout: float = 0) -> dict:
-    """Run the pipeline on one article; a result dict with serialized rows or an error row."""
-    from .run import StageError, process
+def process_batch(docs: list[Doc], timeout: float = 0) -> list[dict]:
+    """Run the pipeline on a few articles (run.process_many): per article, a result dict with
+    serialized rows or an error row.  ``timeout``: each article's budget in seconds (0: none)."""
+    from .run import ArticleTimeout, StageError, process_many
     from .stages.write import cluster_rows, dumps, fact_rows
 
     _warm()  # a no-op after the first call; dask workers have no initializer
-    use_alarm = timeout > 0 and hasattr(signal, "SIGALRM")
-    if use_alarm:
-        old = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        rec = process(doc)
-        return {"key": article_key(doc), "sha256": doc.sha256, "article": dumps(rec),
-                "facts": [dumps(r) for r in fact_rows(rec)], "clusters": [dumps(r) for r in cluster_rows(rec)]}
-    except StageError as e:
-        if isinstance(e.cause, ArticleTimeout):
-            reason = f"over the {timeout:g} s per-article time budget"
+    out = []
+    for doc, rec in zip(docs, process_many(docs, timeout)):
+        if isinstance(rec, StageError):
+            if isinstance(rec.cause, ArticleTimeout):
+                reason = f"over the {timeout:g} s per-article time budget"
+            else:
+                reason = f"{type(rec.cause).__name__}: {rec.cause}"
+            out.append({"key": article_key(doc), "sha256": doc.sha256,
+                        "error": {"path": doc.path, "article_id": doc.article_id, "stage": rec.stage, "reason": reason}})
         else:
-            reason = f"{type(e.cause).__name__}: {e.cause}"
-        return {"key": article_key(doc), "sha256": doc.sha256,
-                "error": {"path": doc.path, "article_id": doc.article_id, "stage": e.stage, "reason": reason}}
-    except ArticleTimeout:
-        return {"key": article_key(doc), "sha256": doc.sha256,
-                "error": {"path": doc.path, "article_id": doc.article_id, "stage": "pipeline",
-                          "reason": f"over the {timeout:g} s per-article time budget"}}
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
+            out.append({"key": article_key(doc), "sha256": doc.sha256, "article": dumps(rec),
+                        "facts": [dumps(r) for r in fact_rows(rec)], "clusters": [dumps(r) for r in cluster_rows(rec)]})
         _collect_now_and_then()
+    return out
+
+
+def process_one(doc: Doc, timeout: float = 0) -> dict:
+    """process_batch of one article."""
+    return process_batch([doc], timeout)[0]
 
 
 _WARM = False
@@ -147,8 +135,17 @@ def _worker_init(timeout: float) -> None:
     _warm()
 
 
-def _worker_process(doc: Doc) -> dict:
-    return process_one(doc, _TIMEOUT)
+def _worker_process(docs: list[Doc]) -> list[dict]:
+    return process_batch(docs, _TIMEOUT)
+
+
+def _groups(docs: list[Doc], workers: int) -> list[list[Doc]]:
+    """The articles in groups a worker runs together (run.process_many): ARTICLES_AT_ONCE at most,
+    and at least four groups a worker while there are enough articles, so none waits idle long."""
+    from .run import ARTICLES_AT_ONCE
+
+    n = max(1, min(ARTICLES_AT_ONCE, len(docs) // (workers * 4)))
+    return [docs[k:k + n] for k in range(0, len(docs), n)]
 
 
 # --- engines: map a batch of docs to results, in order ------------------------------
@@ -173,11 +170,11 @@ class LocalEngine:
     def submit(self, docs: list[Doc]):
         """Start a batch; workers keep busy while the previous batch is being written."""
         if self.pool is None:
-            return [process_one(d, self.timeout) for d in docs]
-        return self.pool.map_async(_worker_process, docs, chunksize=max(1, len(docs) // (self.workers * 4)))
+            return [r for group in _groups(docs, 1) for r in process_batch(group, self.timeout)]
+        return self.pool.map_async(_worker_process, _groups(docs, self.workers), chunksize=1)
 
     def result(self, handle) -> list[dict]:
-        return handle if isinstance(handle, list) else handle.get()
+        return handle if isinstance(handle, list) else [r for group in handle.get() for r in group]
 
     def close(self) -> None:
         if self.pool is not None:
@@ -193,7 +190,7 @@ class DaskEngine:
             from dask.distributed import Client, LocalCluster
         except ImportError as e:  # pragma: no cover - exercised only without the extra
             raise RuntimeError("the dask engine needs the optional extra: pip install 'khabar[dask]'") from e
-        self.timeout = timeout
+        self.workers, self.timeout = workers, timeout
         self.cluster = None
         if scheduler:
             self.client = Client(scheduler)
@@ -205,10 +202,10 @@ class DaskEngine:
     def submit(self, docs: list[Doc]):
         # SIGALRM only works in a process's main thread, and dask runs tasks in worker
         # threads: the per-article budget is not enforced on this engine.
-        return self.client.map(process_one, docs, timeout=0, pure=False)
+        return self.client.map(process_batch, _groups(docs, self.workers), timeout=0, pure=False)
 
     def result(self, handle) -> list[dict]:
-        return self.client.gather(handle)
+        return [r for group in self.client.gather(handle) for r in group]
 
     def close(self) -> None:
         self.client.close()

@@ -148,10 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: an existing scheduler; "
                                                           "default starts a local cluster")
     e.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help="per-article time budget; an article over it becomes an error row (default 60, 0 = none)")
+                   help="per-article time budget, its share of the NER model's call over a few articles included; "
+                        "an article over it becomes an error row (default 60, 0 = none)")
     e.add_argument("--ner", choices=list(BACKENDS), default=os.environ.get("KHABAR_NER", DEFAULT_BACKEND),
-                   help="statistical NER under the rules and gazetteers: the shipped CRF model (crf), "
-                        "the shipped BiLSTM-CRF and CRF models together (ensemble: better names, slower), "
+                   help="statistical NER under the rules and gazetteers: the shipped BiLSTM-CRF and CRF "
+                        "models together (ensemble: the best names), the CRF alone (crf: faster, less memory), "
                         "the BiLSTM-CRF alone (lstm), the shipped spaCy model, "
                         "CAMeL Tools' BERT model (camel: needs `camel_data -i ner-arabert` done beforehand; "
                         "no download at run time), or none (rules and gazetteers only); "

@@ -61,7 +61,9 @@ class LstmRecognizer(ViterbiTagger):
         self._char_index = {c: i + 2 for i, c in enumerate(a["chars"].tolist())}
         self._char_emb = f32["char_emb"]
         conv = f32["conv_w"]  # filters x char dims x 3 (PyTorch Conv1d, padding 1)
-        self._conv = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])  # (offset, char dim) x filters
+        # the convolution as three tables, letter -> its share of each filter from the window's
+        # first, middle or last place: a window's filters are three lookups and two additions
+        self._conv = [self._char_emb @ conv[:, :, k].T for k in range(3)]  # letter x filters, each
         self._conv_b = f32["conv_b"]
         H = self.hidden = f32["w_hh_f"].shape[1]
         # PyTorch's gate order is i, f, g, o; put the three sigmoid gates together (i, f, o, g),
@@ -96,9 +98,9 @@ class LstmRecognizer(ViterbiTagger):
                 new = words
                 if len(new) > len(self._projected):  # one huge call: room for its words
                     self._projected = np.zeros((len(new), self._projected.shape[1]), dtype=np.float32)
-            ids = np.array([[t.get(x, 1) for t, x in zip(self._index, v)]
-                            for v in map(feature_values, new)], dtype=np.intp).reshape(len(new), len(FEATURES))
-            parts = [emb[ids[:, k]] for k, emb in enumerate(self._emb)]
+            values = list(zip(*map(_word_values, new)))  # template -> the new words' values (feature_values)
+            parts = [emb[[index.get(x, 1) for x in values[at]]]
+                     for emb, index, at in zip(self._emb, self._index, _VALUE_AT)]
             parts.append(self._char_cnn(new))
             first = len(row_of)
             self._projected[first:first + len(new)] = np.hstack(parts) @ self._w_ih + self._b_ih
@@ -113,9 +115,13 @@ class LstmRecognizer(ViterbiTagger):
         for i, w in enumerate(words):
             w = w[:MAX_CHARS]
             chars[i, 1:len(w) + 1] = [index.get(c, 1) for c in w]
-        e = self._char_emb[chars]  # word x (width + 2) x char dims; row 0 of the table is zeros
-        windows = np.concatenate([e[:, k:k + width] for k in range(3)], axis=2)
-        h = np.maximum(windows @ self._conv + self._conv_b, 0.0)
+        # (row 0 of the letter tables is zeros: the padding reads as no letter)
+        first, middle, last = self._conv
+        h = first[chars[:, :width]]
+        h += middle[chars[:, 1:width + 1]]
+        h += last[chars[:, 2:]]
+        h += self._conv_b
+        np.maximum(h, 0.0, out=h)
         h[chars[:, 1:width + 1] == 0] = 0.0  # past a word's end: no letter to read
         return h.max(axis=1)
 
@@ -143,11 +149,9 @@ class LstmRecognizer(ViterbiTagger):
         H, n, width = self.hidden, len(sentences), int(lengths[0])
         words = list(dict.fromkeys(w for s in sentences for w in s))
         row = {w: i for i, w in enumerate(words)}
-        # gate inputs as rows 2u (word u read forward) and 2u + 1 (backward); the last two rows
-        # are zeros, for the steps past a sentence's end
+        # gate inputs as rows 2u (word u read forward) and 2u + 1 (backward)
         gates_in = self._word_inputs(words).reshape(2 * len(words), 4 * H)
-        gates_in = np.vstack([gates_in, np.zeros((2, 4 * H), dtype=np.float32)])
-        at = np.full((n, width), len(words))
+        at = np.full((n, width), len(words))  # past a sentence's end: no row (a step reads active sentences only)
         for k, s in enumerate(sentences):
             at[k, :len(s)] = [row[w] for w in s]
         steps = np.arange(width)
@@ -155,15 +159,16 @@ class LstmRecognizer(ViterbiTagger):
         inside = reverse >= 0
         reverse = np.where(inside, reverse, 0)
         backward_at = np.where(inside, np.take_along_axis(at, reverse, 1), len(words))
-        # the gate inputs of every step, both directions: step x direction x sentence x 4H
-        x = gates_in[np.stack([2 * at.T, 2 * backward_at.T + 1], axis=1)]
+        # the rows of gates_in each step reads, both directions: step x direction x sentence.  A
+        # step gathers its own (the few long windows would make an array of all steps mostly padding)
+        read = np.stack([2 * at.T, 2 * backward_at.T + 1], axis=1)
         active = (lengths[:, None] > steps).sum(0).tolist()
         w_hh = self._w_hh  # direction x H x 4H
         h = np.zeros((2, n, H), dtype=np.float32)
         c = np.zeros((2, n, H), dtype=np.float32)
         states = np.zeros((width, 2, n, H), dtype=np.float32)
         for t, a in enumerate(active):  # both directions at once
-            g = x[t, :, :a]
+            g = gates_in[read[t, :, :a]]
             g += np.matmul(h[:, :a], w_hh)
             # gates i, f, o, then the cell's input: one tanh for all (the gates' weights are
             # halved, see __init__), and the gates' (tanh + 1) / 2 are their sigmoids
@@ -175,11 +180,13 @@ class LstmRecognizer(ViterbiTagger):
             c[:, :a] += g[..., :H] * g[..., 3 * H:]
             np.multiply(g[..., 2 * H:3 * H], np.tanh(c[:, :a]), out=h[:, :a])
             states[t, :, :a] = h[:, :a]
-        forward = states[:, 0].transpose(1, 0, 2)
-        # the backward pass ran over each sentence reversed: put its states back in word order
-        backward = np.take_along_axis(states[:, 1].transpose(1, 0, 2), reverse[:, :, None], 1)
-        e = np.concatenate([forward, backward], axis=2) @ self._out_w + self._out_b
-        e[~inside] = 0.0
+        # each word's states: forward at its position, backward at its position from the end (the
+        # backward pass ran over each sentence reversed); the words only, not the padding
+        sentence = np.repeat(np.arange(n), lengths)
+        position = np.arange(len(sentence)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        both = np.concatenate([states[position, 0, sentence], states[lengths[sentence] - 1 - position, 1, sentence]], axis=1)
+        e = np.zeros((n, width, len(self.labels)), dtype=np.float32)
+        e[sentence, position] = both @ self._out_w + self._out_b
         return e
 
     def scores(self, sentences: list[list[str]], documents=None):

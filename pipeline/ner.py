@@ -30,7 +30,7 @@ LSTM_MODEL = Path(__file__).parent / "data" / "ner_lstm" / "model.npz"
 # ensemble: the BiLSTM-CRF and the CRF together (pipeline.lstm.EnsembleRecognizer): the best
 # names, at 2.3-2.5x the pipeline's time without a model (bench/throughput.py), the CRF alone 1.5-1.7x
 BACKENDS = ("crf", "ensemble", "lstm", "spacy", "camel", "none")
-DEFAULT_BACKEND = "crf"
+DEFAULT_BACKEND = "ensemble"
 
 Span = tuple[int, int, str]  # token start, token end (exclusive), label
 

@@ -253,3 +253,92 @@ def test_a_worker_collects_cycles_every_gc_every_articles(monkeypatch):
     finally:
         gc.callbacks.remove(count)
     assert runs.count("start") == 2
+
+
+# --- articles run together (run.process_many) ----------------------------------------
+
+def _docs(n: int) -> list:
+    from pipeline.document import Doc
+
+    return [Doc(article_id=p.stem, path=str(p), raw=p.read_text(encoding="utf-8"), sha256=p.stem)
+            for p in ARTICLES[:n]]
+
+
+@pytest.mark.parametrize("backend", ["crf", "ensemble"])
+def test_articles_run_together_give_the_records_they_give_alone(monkeypatch, backend):
+    """The NER model tags a batch's names in one call; each article's names still only spread
+    within it (the CRF's document features, the second pass's bonuses)."""
+    from pipeline.run import process, process_many
+    from pipeline.stages.entities import active_recognizer
+
+    monkeypatch.setenv("KHABAR_NER", backend)
+    alone = [process(d).model_dump_json() for d in _docs(8)]
+    ner, calls = active_recognizer(), []
+    predict = ner.predict
+    monkeypatch.setattr(ner, "predict", lambda sentences, documents=None: calls.append(documents)
+                        or predict(sentences, documents))
+    together = [r.model_dump_json() for r in process_many(_docs(8))]
+    assert len(calls) == 1 and len(set(calls[0])) >= 6  # one call; most of the 8 articles ask
+    assert together == alone
+
+
+def test_a_failing_article_leaves_the_others_of_its_batch(monkeypatch):
+    import pipeline.run as run_mod
+
+    def fussy(doc):
+        if doc.article_id == "bad":
+            raise ValueError("no good")
+        return doc
+
+    monkeypatch.setattr(run_mod, "STAGES", [("fussy", fussy)] + run_mod.STAGES)
+    docs = _docs(3)
+    docs[1].article_id = "bad"
+    out = run_mod.process_many(docs)
+    assert isinstance(out[1], run_mod.StageError) and (out[1].stage, out[1].article_id) == ("fussy", "bad")
+    assert [r.article_id for r in (out[0], out[2])] == [docs[0].article_id, docs[2].article_id]
+
+
+def _with_stage_over_many(monkeypatch, name, stage):
+    """STAGES with ``stage`` (over many articles) put right after the entities stage."""
+    import pipeline.run as run_mod
+    from pipeline.stages import over_many
+
+    at = [n for n, _ in run_mod.STAGES].index("entities") + 1
+    monkeypatch.setattr(run_mod, "STAGES", run_mod.STAGES[:at] + [(name, over_many(stage))] + run_mod.STAGES[at:])
+    return run_mod
+
+
+def test_a_stage_over_many_that_fails_names_the_article(monkeypatch):
+    """One article breaks a stage that reads a batch: it runs again an article at a time, and
+    only that article becomes an error."""
+    def picky(docs):
+        if any(d.article_id == "bad" for d in docs):
+            raise RuntimeError("cannot read this one")
+        return docs
+
+    run_mod = _with_stage_over_many(monkeypatch, "picky", picky)
+    docs = _docs(3)
+    docs[2].article_id = "bad"
+    out = run_mod.process_many(docs)
+    assert isinstance(out[2], run_mod.StageError) and (out[2].stage, out[2].article_id) == ("picky", "bad")
+    assert "cannot read this one" in str(out[2])
+    assert not any(isinstance(r, run_mod.StageError) for r in out[:2])
+
+
+def test_time_budget_in_a_stage_over_many_stops_only_the_slow_article(monkeypatch):
+    """A batch stage gets the sum of its articles' budgets; run over, it runs again an article
+    at a time, each with its own: the slow article times out, the others finish."""
+    def slow(docs):
+        if any(d.article_id == "slow" for d in docs):
+            time.sleep(3)
+        return docs
+
+    run_mod = _with_stage_over_many(monkeypatch, "slow", slow)
+    docs = _docs(3)
+    docs[0].article_id = "slow"
+    t0 = time.time()
+    out = run_mod.process_many(docs, timeout=0.5)
+    assert time.time() - t0 < 2.8  # cut at 3 x 0.5 s, then at the slow one's 0.5 s: neither sleep ran out
+    assert isinstance(out[0], run_mod.StageError) and isinstance(out[0].cause, run_mod.ArticleTimeout)
+    assert out[0].stage == "slow"
+    assert not any(isinstance(r, run_mod.StageError) for r in out[1:])

@@ -479,7 +479,7 @@ class _TagsPairs:
     def __init__(self, *phrases):
         self.phrases = [tuple(p.split()) for p in phrases]
 
-    def predict(self, sentences):
+    def predict(self, sentences, documents=None):
         return [[(i, i + 2, "PERS") for i in range(len(s) - 1) if (s[i], s[i + 1]) in self.phrases]
                 for s in sentences]
 

@@ -25,6 +25,7 @@ from ..document import Doc
 from ..gazetteer import _demonym_forms, gazetteer
 from ..lexicon import PROCLITICS, positions, strip_clitic, with_clitics
 from ..normalize import TATWEEL, key, name_key, remove_diacritics
+from . import over_many
 
 QUOTES_OPEN = {'"', "«", "“", "'", "”"}
 QUOTES_CLOSE = {'"', "»", "”", "'", "“"}
@@ -1210,17 +1211,13 @@ def _tokens_under(doc: Doc, spans) -> bytearray:
     return marks
 
 
-def model_mentions(doc: Doc, f: EntityFinder, found: list[Mention] = ()) -> list[Mention]:
-    """Persons, organisations and places the statistical model tags, sentence by sentence.
-    ``found``: the rules' mentions; a name signal inside one needs no model (the rules win)."""
-    ner = active_recognizer()
-    if ner is None or not doc.sentences:
-        return []
+def model_mentions(doc: Doc, f: EntityFinder, windows: list[tuple[int, int]], spans: list[list[tuple[int, int, str]]],
+                   model_name: str) -> list[Mention]:
+    """Persons, organisations and places from the statistical model's ``spans`` over the token
+    ``windows`` it read, past the vetoes of the rules."""
     r = f.r
     out = []
     in_quantity = _tokens_under(doc, doc.quantities)  # ريال، هللة، ملياران: units and numbers are never names
-    windows = _model_windows(doc, f, _tokens_under(doc, found))
-    spans = ner.predict([f.keys[a:b] for a, b in windows])
     for (a, _), sent_spans in zip(windows, spans):
         for i, j, label in sent_spans:
             etype = MODEL_TYPES.get(label)
@@ -1242,12 +1239,13 @@ def model_mentions(doc: Doc, f: EntityFinder, found: list[Mention] = ()) -> list
             if clitic.endswith("لل"):
                 name = "ال" + name  # للأمم المتحدة names الأمم المتحدة
             if name:
-                out.append(Mention(s_, e_, etype, name, f"model:{ner.name}"))
+                out.append(Mention(s_, e_, etype, name, f"model:{model_name}"))
     return out
 
 
 def entities(doc: Doc) -> Doc:
-    """Find and link people, organisations, places, events and clusters."""
+    """Find people, organisations, places, events and clusters by the rules and gazetteers, and
+    mark the windows the statistical model is to read."""
     f = EntityFinder(doc)
     rule_mentions = (f.kind_mentions() + f.person_mentions() + f.event_mentions() + f.described_clusters()
                      + f.outlet_mentions() + f.deal_party_mentions() + f.speaker_mentions())
@@ -1261,7 +1259,48 @@ def entities(doc: Doc) -> Doc:
     rule_mentions += industrial_cities(doc, f, gaz) + geo_features(doc, f, gaz)
     _place_after(doc, rule_mentions + gaz)
     found = _drop_described_orgs(rule_mentions + latin + gaz) + kingdom
-    mentions = _resolve_overlaps(found + model_mentions(doc, f, found))
+    # a name signal inside a rule's mention needs no model (the rules win)
+    asks_model = doc.sentences and active_recognizer() is not None
+    windows = _model_windows(doc, f, _tokens_under(doc, found)) if asks_model else []
+    doc._names_work = NamesWork(f, found, windows)  # released with the doc
+    return doc
+
+
+@dataclass
+class NamesWork:
+    """What ``entities`` leaves for ``tag_names`` and ``link``: the rules' mentions, the token
+    windows the model is to read, and what it tagged there."""
+
+    finder: EntityFinder
+    found: list[Mention]
+    windows: list[tuple[int, int]]
+    spans: list[list[tuple[int, int, str]]] = field(default_factory=list)  # per window, window offsets
+    model: str = ""  # the backend's name, for the mentions' rule
+
+
+@over_many
+def tag_names(docs: list[Doc]) -> list[Doc]:
+    """Tag names with the statistical model in the windows ``entities`` marked, many articles in one call."""
+    ner = active_recognizer()
+    asked = [d._names_work for d in docs if d._names_work.windows]
+    if ner is None or not asked:
+        return docs
+    # one call for many articles: the BiLSTM steps through all their sentences at once (called
+    # per article it spent most of its time in numpy's per-step overhead); the CRF's document
+    # features and both passes' name bonuses stay within an article
+    sentences = [w.finder.keys[a:b] for w in asked for a, b in w.windows]
+    article = [k for k, w in enumerate(asked) for _ in w.windows]
+    spans = iter(ner.predict(sentences, article))
+    for w in asked:
+        w.spans, w.model = [next(spans) for _ in w.windows], ner.name
+    return docs
+
+
+def link(doc: Doc) -> Doc:
+    """Add the model's names below the rules' and link all mentions into entities with countries."""
+    w = doc._names_work
+    model = model_mentions(doc, w.finder, w.windows, w.spans, w.model) if any(w.spans) else []
+    mentions = _resolve_overlaps(w.found + model)
     # acronyms that were bound to a name are that name's mentions, not new ORGs
     doc.entities = _link(doc, mentions)
     _cluster_country_from_article(doc)
