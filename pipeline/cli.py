@@ -84,10 +84,15 @@ def _extract_to_stdout(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import evaluate, format_report, load_records
+    from .evaluate import LAYERS, evaluate, format_errors, format_report, load_records
 
     res = evaluate(load_records(Path(args.output)), Path(args.gold))
-    print(json.dumps(res, ensure_ascii=False, indent=2) if args.json else format_report(res))
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False, indent=2))
+    elif args.errors is not None:
+        print(format_errors(res, args.errors or LAYERS))
+    else:
+        print(format_report(res))
     return 0
 
 
@@ -170,7 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "clusters), per fact type and per article, with CONTRACT.md matching.")
     v.add_argument("output", metavar="OUTPUT", help="an extract output folder or its articles.jsonl")
     v.add_argument("gold", metavar="GOLD_DIR", help="folder of <article_id>.json gold files")
-    v.add_argument("--json", action="store_true", help="machine-readable output")
+    v.add_argument("--json", action="store_true", help="machine-readable output (with the errors of every layer)")
+    v.add_argument("--errors", nargs="*", choices=["quantities", "entities", "facts", "clusters"], metavar="LAYER",
+                   help="instead of the scores, list per article what was missed (-) and what is wrong (+), "
+                        "for the LAYERs named (default: all four)")
     v.set_defaults(func=cmd_eval)
 
     vf = sub.add_parser("verify", help="check every figure against its source words",

@@ -129,6 +129,33 @@ def subject_ok(pred_fact: dict, pred_entities: dict, gold_subject: str, gold_ent
 class ArticleScore:
     article_id: str
     layers: dict = field(default_factory=lambda: {k: Counts() for k in LAYERS})
+    # per layer, what no pair took: {"missed": gold items, "wrong": predicted items}, as one line each
+    errors: dict = field(default_factory=dict)
+
+
+def _value(v) -> str:
+    return "" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _describe(layer: str, item: dict, gold: bool) -> str:
+    """One line for an item of a layer, a gold one or a predicted one, as the error listing shows it."""
+    if layer == "quantities":
+        rng = f"–{_value(item.get('value_max'))}" if item.get("value_max") is not None else ""
+        where = "" if gold else f" @{item['start']}"
+        return f"{item['text']} = {_value(item['value'])}{rng} {item['unit']}{where}"
+    if layer == "entities":
+        return f"{item['type']} {item['name']}"
+    if layer == "facts":
+        subject = item["subject"] if gold else item["subject"]["name"]
+        evidence = item.get("evidence_text") if gold else item["evidence"]["text"]
+        return f"{item['type']} {_value(item['value'])} {item['unit']} · {subject} · «{evidence}»"
+    return item["name"]
+
+
+def _unmatched(s: ArticleScore, layer: str, pairs, preds: list, golds: list) -> None:
+    took_p, took_g = {p for p, _ in pairs}, {g for _, g in pairs}
+    s.errors[layer] = {"missed": [_describe(layer, g, True) for i, g in enumerate(golds) if i not in took_g],
+                       "wrong": [_describe(layer, p, False) for i, p in enumerate(preds) if i not in took_p]}
 
 
 def score_article(rec: dict, gold: dict, acc: dict, by_type: dict) -> ArticleScore:
@@ -153,6 +180,7 @@ def score_article(rec: dict, gold: dict, acc: dict, by_type: dict) -> ArticleSco
         return any(p["start"] < e and st < p["end"] for st, e in occ[gi])
 
     pairs, s.layers["quantities"] = _greedy(rec["quantities"], list(range(len(gq))), q_ok)
+    _unmatched(s, "quantities", pairs, rec["quantities"], gq)
     for pi, gi in pairs:
         acc["approximate"].add(rec["quantities"][pi]["approximate"] == bool(gq[gi].get("approximate")))
         acc["value_max"].add(value_match(rec["quantities"][pi].get("value_max"), gq[gi].get("value_max")))
@@ -163,6 +191,7 @@ def score_article(rec: dict, gold: dict, acc: dict, by_type: dict) -> ArticleSco
         return p["type"] == g["type"] and bool(alias_keys(p) & alias_keys(g))
 
     pairs, s.layers["entities"] = _greedy(rec["entities"], ge, e_ok)
+    _unmatched(s, "entities", pairs, rec["entities"], ge)
     for pi, gi in pairs:
         g = ge[gi]
         if g["type"] in ("GPE", "CLUSTER") and g.get("country"):
@@ -175,6 +204,7 @@ def score_article(rec: dict, gold: dict, acc: dict, by_type: dict) -> ArticleSco
         return p["type"] == g["type"] and value_match(p["value"], g["value"]) and subject_ok(p, pents, g["subject"], ge)
 
     pairs, s.layers["facts"] = _greedy(rec["facts"], gf, f_ok)
+    _unmatched(s, "facts", pairs, rec["facts"], gf)
     for t in {f["type"] for f in gf} | {f["type"] for f in rec["facts"]}:
         pt = [f for f in rec["facts"] if f["type"] == t]
         gt = [f for f in gf if f["type"] == t]
@@ -192,6 +222,7 @@ def score_article(rec: dict, gold: dict, acc: dict, by_type: dict) -> ArticleSco
     # clusters
     gc = gold.get("clusters", [])
     pairs, s.layers["clusters"] = _greedy(rec["clusters"], gc, lambda p, g: bool(alias_keys(p) & alias_keys(g)))
+    _unmatched(s, "clusters", pairs, rec["clusters"], gc)
     for pi, gi in pairs:
         p, g = rec["clusters"][pi], gc[gi]
         acc["cluster_country"].add(p.get("country") == g.get("country"))
@@ -220,6 +251,7 @@ def evaluate(records: Iterable[dict], gold_dir: Path) -> dict:
     by_type: dict[str, Counts] = defaultdict(Counts)
     acc: dict[str, Accuracy] = defaultdict(Accuracy)
     articles = {}
+    errors = {}
     missing = []
     for rec in records:
         gp = gold_dir / f"{rec['article_id']}.json"
@@ -231,13 +263,28 @@ def evaluate(records: Iterable[dict], gold_dir: Path) -> dict:
         for k in LAYERS:
             totals[k].add(s.layers[k])
         articles[rec["article_id"]] = {k: s.layers[k].as_dict() for k in LAYERS}
+        errors[rec["article_id"]] = s.errors
     return {
         "layers": {k: v.as_dict() for k, v in totals.items()},
         "fact_types": {k: v.as_dict() for k, v in sorted(by_type.items())},
         "accuracy": {k: v.value() for k, v in sorted(acc.items())},
         "articles": articles,
         "articles_without_gold": missing,
+        "errors": errors,
     }
+
+
+def format_errors(res: dict, layers: Iterable[str] = LAYERS) -> str:
+    """What each article's output missed (-) and got wrong (+), layer by layer: the list to read
+    before changing a rule."""
+    lines = []
+    for article, by_layer in sorted(res["errors"].items()):
+        block = [f"  {layer}: {sign} {item}" for layer in layers
+                 for sign, key in (("-", "missed"), ("+", "wrong")) for item in by_layer[layer][key]]
+        if block:
+            lines.append(article)
+            lines += block
+    return "\n".join(lines) if lines else "no errors"
 
 
 def format_report(res: dict) -> str:
