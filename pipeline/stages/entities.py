@@ -70,6 +70,8 @@ def rules() -> dict:
         "group_cluster_markers": {key(w) for w in cfg["group_cluster_markers"]},
         "generic": {key(w) for w in cfg["generic_words"]},
         "stops": {key(w) for w in cfg["name_stops"]},
+        "lineage": frozenset(key(w) for w in cfg["lineage_words"]),
+        "name_joins": frozenset(key(w) for w in cfg["lineage_words"] + cfg["name_particles"]),
         "person_cues": {key(w) for w in cfg["person_cues"]},
         "event_bases": {key(w) for w in cfg["event_bases"]},
         "not_family_names": {key(w) for w in cfg["not_family_names"]},
@@ -241,7 +243,7 @@ class EntityFinder:
         else:
             k = j
             # (a name holding a lineage runs longer: مجمع الشيخ محمد بن راشد آل مكتوم للطاقة الشمسية)
-            while k < self.n and (k - j < 7 or k - j < 10 and ("بن" in self.keys[j:k] or "ال" in self.keys[j:k])):
+            while k < self.n and (k - j < 7 or k - j < 10 and not r["lineage"].isdisjoint(self.keys[j:k])):
                 t = self.toks[k]
                 kk = self.keys[k]
                 if t.kind == "latin" or t.kind == "num":
@@ -292,7 +294,7 @@ class EntityFinder:
                 # not وينبع after للجبيل, checked above)
                 if k > j and prev.startswith(("ال", "لل", "وال")) and not kk.startswith(("ال", "لل", "ل", "وال")) \
                         and not (kk.startswith("و") and prev.startswith("لل")) \
-                        and kk not in r["person_names"] and kk not in ("بن", "ابن", "ال", "عبد") \
+                        and kk not in r["person_names"] and kk not in r["name_joins"] \
                         and prev not in ("الشيخ", "الملك", "الامير", "الامام"):
                     break
                 k += 1
@@ -457,7 +459,7 @@ class EntityFinder:
                     continue
             j = start
             # (a lineage runs longer: تركي بن سعود بن محمد آل سعود)
-            while j < self.n and (j - start < 6 or j - start < 9 and self.keys[j - 1] in ("بن", "ابن", "بنت", "ال")):
+            while j < self.n and (j - start < 6 or j - start < 9 and self.keys[j - 1] in r["lineage"]):
                 t, kk = self.toks[j], self.keys[j]
                 if t.kind != "word" or kk in r["stops"] or kk in r["kinds"] or kk in r["person_cues"]:
                     break
@@ -465,8 +467,8 @@ class EntityFinder:
                     break  # اهتمامه الرئيس هذه السنة: the cue word was an adjective, a demonstrative follows
                 if j > start and self.gap(j - 1).strip():
                     break
-                after_link = j > start and self.keys[j - 1] in ("بن", "ابن", "بنت", "ابو", "ال", "عبد")
-                if kk in ("بن", "ابن", "بنت", "ابو", "ال", "عبد") or after_link or (kk in known and not kk.startswith("ال")):
+                after_link = j > start and self.keys[j - 1] in r["name_joins"]
+                if kk in r["name_joins"] or after_link or (kk in known and not kk.startswith("ال")):
                     j += 1
                     continue
                 if j == start and clitic == "" and cue and not kk.startswith(("ل", "و", "ب", "ال")):
@@ -475,7 +477,7 @@ class EntityFinder:
                 if j > start and kk.startswith("ال") and len(kk) >= 5 and not kk.startswith("لل") \
                         and kk not in r["not_family_names"] and not _country_word(self.keys, j) \
                         and (kk in known or not self._feminine_noun(j)
-                             or not {"بن", "ابن", "بنت"}.isdisjoint(self.keys[start:j])):  # after a lineage: الربيعة
+                             or not r["lineage"].isdisjoint(self.keys[start:j])):  # after a lineage: الربيعة
                     j += 1  # a family name (النعيمي) closes the name (not الدولي، not السعودية)
                 elif j == start + 1 and not cue and self.keys[start] in known and len(self.keys[start]) >= 3 \
                         and _foreign_family_name(kk, r) and not self._tanween(j):
@@ -1127,7 +1129,7 @@ def _model_clitic(f: EntityFinder, i: int) -> str:
             return c if c.endswith("لل") else c[:-2]
     if first[:1] == "و" and (first[1:] in f.r["person_names"] or first[1:] in f.r["place_heads"]):
         return "و"
-    if first[:1] in ("و", "ب", "ك", "ل", "ف") and first[1:] in ("ابو", "ال", "ابن"):
+    if first[:1] in ("و", "ب", "ك", "ل", "ف") and first[1:] in f.r["name_joins"]:
         return first[:1]  # بأبو ثامر، كآل شاليش: a clitic before a name's particle
     return ""
 
