@@ -535,23 +535,26 @@ def best_paths(emissions: "np.ndarray", lengths: list[int], trans: "np.ndarray",
     (previous label x label).  Ties go to the lower label id, as in CRFsuite."""
     import numpy as np
 
-    by_position = list(emissions.transpose(1, 0, 2))  # position -> sentence x label
-    score, best = by_position[0], np.maximum.reduce  # (ndarray.max's wrapper costs)
-    scores, back = [score], []
-    for emitted in by_position[1:]:
-        s = score[:, :, None] + trans  # sentence x previous label x label
-        back.append(s.argmax(1))
-        score = best(s, 1) + emitted
-        scores.append(score)
-    # each sentence's scores at its own last word (past it the padding ran on)
-    last = np.stack(scores)[np.array(lengths) - 1, np.arange(len(lengths))].argmax(1).tolist()
-    back = [b.tolist() for b in back]
-    out = []
-    for k, n in enumerate(lengths):
-        path = [last[k]]
-        for t in range(n - 2, -1, -1):
-            path.append(back[t][k][path[-1]])
-        out.append([labels[i] for i in reversed(path)])
+    lengths = np.asarray(lengths)
+    # longest first: a step reads only the sentences still running (one long sentence among
+    # short ones costs its own steps, not theirs); a finished sentence's row keeps its last score
+    order = np.argsort(-lengths, kind="stable")
+    emitted, ends = emissions[order], lengths[order]
+    running = (ends[:, None] > np.arange(1, int(ends[0]))).sum(0).tolist()
+    score = emitted[:, 0].astype(np.result_type(emitted, trans))  # the sums' type from the first step on
+    best = np.maximum.reduce  # (ndarray.max's wrapper costs)
+    back = []
+    for t, a in enumerate(running, 1):
+        s = score[:a, :, None] + trans  # sentence x previous label x label
+        back.append(s.argmax(1).tolist())
+        score[:a] = best(s, 1) + emitted[:a, t]
+    last = score.argmax(1).tolist()
+    out: list = [None] * len(lengths)
+    for r, k in enumerate(order.tolist()):
+        path = [last[r]]
+        for t in range(int(ends[r]) - 2, -1, -1):
+            path.append(back[t][r][path[-1]])
+        out[k] = [labels[i] for i in reversed(path)]
     return out
 
 

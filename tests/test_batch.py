@@ -342,3 +342,21 @@ def test_time_budget_in_a_stage_over_many_stops_only_the_slow_article(monkeypatc
     assert isinstance(out[0], run_mod.StageError) and isinstance(out[0].cause, run_mod.ArticleTimeout)
     assert out[0].stage == "slow"
     assert not any(isinstance(r, run_mod.StageError) for r in out[1:])
+
+
+def test_an_article_with_a_long_window_is_tagged_alone(monkeypatch):
+    """The models' arrays are windows x the longest window: an article whose window is longer
+    than LONG_WINDOW gets its own call, the others share one, and the records do not change."""
+    from pipeline.run import process, process_many
+    from pipeline.stages import entities as ent
+
+    monkeypatch.setenv("KHABAR_NER", "crf")
+    alone = [process(d).model_dump_json() for d in _docs(8)]
+    monkeypatch.setattr(ent, "LONG_WINDOW", 14)  # the dev articles' windows run 11 tokens and more
+    ner, calls = ent.active_recognizer(), []
+    predict = ner.predict
+    monkeypatch.setattr(ner, "predict", lambda sentences, documents=None: calls.append(
+        max(map(len, sentences))) or predict(sentences, documents))
+    together = [r.model_dump_json() for r in process_many(_docs(8))]
+    assert together == alone
+    assert calls[0] <= 14 and len(calls) >= 3 and all(n > 14 for n in calls[1:]), calls
