@@ -300,7 +300,8 @@ class Summary:
                 + (f" ({self.processed / self.seconds:.1f} articles/s)" if self.seconds and self.processed else ""))
 
 
-def _batches(it: Iterable, n: int) -> Iterator[list]:
+def in_batches(it: Iterable, n: int) -> Iterator[list]:
+    """The items of ``it`` in lists of ``n`` (the last one shorter)."""
     it = iter(it)
     while True:
         chunk = list(islice(it, n))
@@ -333,7 +334,7 @@ def run_batch(inputs: list[str], out_dir: Path, workers: int = 1, formats: Itera
             progress(n_inputs)
 
     try:
-        for chunk in _batches(read_inputs(inputs, pattern), batch_size):
+        for chunk in in_batches(read_inputs(inputs, pattern), batch_size):
             errors, todo = [], []
             for item in chunk:
                 key = article_key(item)

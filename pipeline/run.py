@@ -12,9 +12,9 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Callable, Iterable, Iterator, Optional, Union
 
+from .batch import in_batches
 from .document import Doc
 from .models import ArticleRecord
 from .stages.clean import clean
@@ -151,8 +151,7 @@ class ErrorRow:
 
 def run(inputs: Iterable[str]) -> Iterator[Union[ArticleRecord, ErrorRow]]:
     """Records and error rows, one per input article, in input order."""
-    items = iter(read_inputs(inputs))
-    while batch := list(islice(items, ARTICLES_AT_ONCE)):
+    for batch in in_batches(read_inputs(inputs), ARTICLES_AT_ONCE):
         docs = [item for item in batch if not isinstance(item, ReadError)]
         done = iter(process_many(docs))
         for item in batch:

@@ -1286,17 +1286,21 @@ LONG_WINDOW = 256  # tokens; on 900 Saudi news articles windows held 11 on avera
 @over_many
 def tag_names(docs: list[Doc]) -> list[Doc]:
     """Tag names with the statistical model in the windows ``entities`` marked, many articles in one call."""
-    ner = active_recognizer()
-    asked = [d._names_work for d in docs if d._names_work.windows]
-    if ner is None or not asked:
+    asked = [d._names_work for d in docs if d._names_work.windows]  # none without a model
+    if not asked:
         return docs
+    ner = active_recognizer()
     # one call for many articles: the BiLSTM steps through all their sentences at once (called
     # per article it spent most of its time in numpy's per-step overhead); the CRF's document
     # features and both passes' name bonuses stay within an article.  An article with a very
     # long window goes alone: the models' arrays are windows x longest window
-    short = [w for w in asked if max(b - a for a, b in w.windows) <= LONG_WINDOW]
-    calls = ([short] if short else []) + [[w] for w in asked if max(b - a for a, b in w.windows) > LONG_WINDOW]
-    for group in calls:
+    short, calls = [], []
+    for w in asked:
+        if max(b - a for a, b in w.windows) <= LONG_WINDOW:
+            short.append(w)
+        else:
+            calls.append([w])
+    for group in ([short] if short else []) + calls:
         sentences = [w.finder.keys[a:b] for w in group for a, b in w.windows]
         article = [k for k, w in enumerate(group) for _ in w.windows]
         spans = iter(ner.predict(sentences, article))
