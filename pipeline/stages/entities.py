@@ -266,8 +266,13 @@ class EntityFinder:
                 # (right after the kind word و is a root letter: مدينة وعد الشمال)
                 if k > j and kk.startswith("و") and not kk.startswith("وال"):
                     # للجبيل وينبع: a place coordinated with a genitive place stays in the name
-                    if not (k > j and self.keys[k - 1].startswith("لل") and gazetteer().table.could_start(kk[1:])
-                            and gazetteer().table.match(self.keys, k, kk[1:])):
+                    genitive_places = self.keys[k - 1].startswith("لل") and gazetteer().table.could_start(kk[1:]) \
+                        and gazetteer().table.match(self.keys, k, kk[1:])
+                    # هيئة كهرباء ومياه دبي، غرفة تجارة وصناعة الرياض: bare nouns joined in a construct
+                    # that a place's name closes
+                    construct = k + 1 < self.n and self._place_ends_at(k + 2) \
+                        and not any(x.startswith(("ال", "لل", "ل")) for x in self.keys[j:k + 1])
+                    if not (genitive_places or construct):
                         break
                 if k > j and "\n" in self.gap(k - 1):
                     break
@@ -317,7 +322,10 @@ class EntityFinder:
             return None
         name_keys = [k for k in self.keys[j:parts_end] if self.toks[self.keys.index(k, j)].kind == "word"]
         content = [k for k in self.keys[j:parts_end] if k not in QUOTES_OPEN | QUOTES_CLOSE]
-        if not content or (content[0] in r["generic"] and not latin_span and not quoted):
+        # هيئة كهرباء ومياه دبي: bare nouns that a place's name closes are a name, generic or not
+        closed_by_place = len(content) >= 2 and self._place_ends_at(parts_end) \
+            and not any(x.startswith(("ال", "لل", "ل")) for x in content[:-1])
+        if not content or (content[0] in r["generic"] and not latin_span and not quoted and not closed_by_place):
             return None  # منطقة صناعية رئيسية، مبادرة تابعة ل...: a description, not a name
         if not latin_span and not quoted and content[0].startswith(("لا", "لت")) and len(content[0]) >= 5:
             return None  # استراتيجيات منظمة لإرساء بنية تحتية، صندوق لتمويل: a purpose, not a name
