@@ -100,6 +100,8 @@ CASES = {
     "bare nouns joined in a construct that a place closes name an organisation": [
         ("وقال المدير التنفيذي لهيئة كهرباء ومياه الشارقة إن الطلب ارتفع.", ("ORG", "هيئة كهرباء ومياه الشارقة", "AE")),
         ("ونظمت غرفة تجارة وصناعة جدة ملتقى للمستثمرين.", ("ORG", "غرفة تجارة وصناعة جدة", "SA")),
+        # a place in با- is not بـ + a word
+        ("ووقعت غرفة تجارة باريس اتفاقية مع الشركة.", ("ORG", "غرفة تجارة باريس", "FR")),
     ],
 }
 
@@ -111,6 +113,9 @@ NOT_IN = {
     ],
     "bare nouns without a place after them describe": [
         ("وأنشأت البلدية هيئة كهرباء ومياه جديدة.", "هيئة كهرباء ومياه جديدة"),
+    ],
+    "a bare word after the place that closes a name starts anew": [
+        ("ووقعت غرفة تجارة باريس اتفاقية مع الشركة.", "غرفة تجارة باريس اتفاقية"),
     ],
     "a kind word followed by a purpose describes, it does not name": [
         ("وعملت الهيئة وفق خطط محكمة واستراتيجيات منظمة لإرساء بنية تحتية صلبة.", "منظمة لإرساء بنية تحتية صلبة"),

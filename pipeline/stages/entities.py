@@ -210,6 +210,11 @@ class EntityFinder:
         m = gazetteer().table.match_clitic(self.keys, k - 1)
         return bool(m) and m[0] == k and m[1].type == "GPE"
 
+    def _place_end(self, k: int) -> int:
+        """Where the place the gazetteer knows that starts at token k ends (باتون روج، باكستان), or -1."""
+        m = gazetteer().table.match(self.keys, k)
+        return m[0] if m and m[1].type in ("GPE", "LOC") else -1
+
     def _tanween(self, j: int) -> bool:
         """تركي محتجزًا: a word written with tanween is an indefinite common word, never a name."""
         s, e = self.span(j, j + 1)
@@ -242,19 +247,26 @@ class EntityFinder:
                 return None
         else:
             k = j
+            place_end = -1  # where a place named inside the name ends
             # (a name holding a lineage runs longer: مجمع الشيخ محمد بن راشد آل مكتوم للطاقة الشمسية)
             while k < self.n and (k - j < 7 or k - j < 10 and not r["lineage"].isdisjoint(self.keys[j:k])):
                 t = self.toks[k]
                 kk = self.keys[k]
                 if t.kind == "latin" or t.kind == "num":
                     break
+                # غرفة منطقة باتون روج اتفاقية: a bare word after the place that closes the name starts anew
+                if k == place_end and not kk.startswith(("ال", "لل", "وال")):
+                    break
+                if k > j and k >= place_end:
+                    place_end = self._place_end(k)
                 if t.kind != "word" or (k > j and kk in r["kinds"]):
                     break
                 if kk in r["stops"] and not (k == j and kk in r["royal_titles"]):
                     break  # (a royal title opens a name: مجمع الشيخ محمد بن راشد، مركز الملك فيصل)
                 # a verb or a بـ/كـ phrase ends a name (بالتعاون، كأكبر; يقوم، تعد)
                 # (a short word in با- is a name's own: أكوا باور)
-                if k > j and (kk.startswith(("بال", "كال", "لت", "لا", "لإ")) or kk.startswith("با") and len(kk) >= 5
+                if k > j and (kk.startswith(("بال", "كال", "لت", "لا", "لإ"))
+                              or kk.startswith("با") and len(kk) >= 5 and place_end <= k
                               or kk in ("لديها", "لديه", "لها", "له")
                               or kk.startswith("ي") and len(kk) >= 4 or kk in r["verbs"] or kk in r["speech_verbs"]):
                     break  # (شركة أبل قالت إن: a speech verb too)
