@@ -211,7 +211,7 @@ class EntityFinder:
         return bool(m) and m[0] == k and m[1].type == "GPE"
 
     def _place_end(self, k: int) -> int:
-        """Where the place the gazetteer knows that starts at token k ends (باتون روج، باكستان), or -1."""
+        """Where the place the gazetteer knows that starts at token k ends (سان فرانسيسكو، باريس), or -1."""
         m = gazetteer().table.match(self.keys, k)
         return m[0] if m and m[1].type in ("GPE", "LOC") else -1
 
@@ -254,7 +254,7 @@ class EntityFinder:
                 kk = self.keys[k]
                 if t.kind == "latin" or t.kind == "num":
                     break
-                # غرفة منطقة باتون روج اتفاقية: a bare word after the place that closes the name starts anew
+                # غرفة تجارة باريس اتفاقية: a bare word after the place that closes the name starts anew
                 if k == place_end and not kk.startswith(("ال", "لل", "وال")):
                     break
                 if k > j and k >= place_end:
