@@ -103,6 +103,9 @@ CASES = {
         # a place in با- is not بـ + a word
         ("ووقعت غرفة تجارة باريس اتفاقية مع الشركة.", ("ORG", "غرفة تجارة باريس", "FR")),
     ],
+    "an acronym in brackets after a kind word is the organisation's": [
+        ("وقال تقرير لمنظمة (OECD) إن النمو تباطأ.", ("ORG", "OECD", None)),
+    ],
 }
 
 NOT_IN = {
@@ -113,6 +116,11 @@ NOT_IN = {
     ],
     "bare nouns without a place after them describe": [
         ("وأنشأت البلدية هيئة كهرباء ومياه جديدة.", "هيئة كهرباء ومياه جديدة"),
+    ],
+    "an acronym glossing a term is no organisation": [
+        ("وتعمل المحطة وفق نظام المنتج المستقل (IPP) منذ عامين.", "IPP"),
+        ("وتبني الشركة محطات شمسية ضوئية (PV) في الصحراء.", "PV"),
+        ("واستبدلت البلدية مصابيح الشوارع بمصابيح «LED» الموفرة.", "LED"),
     ],
     "a bare word after the place that closes a name starts anew": [
         ("ووقعت غرفة تجارة باريس اتفاقية مع الشركة.", "غرفة تجارة باريس اتفاقية"),

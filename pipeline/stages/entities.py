@@ -124,6 +124,23 @@ _YEAR_RE = regex.compile(r"(19|20)\d\d")
 _PLACE_GAP_RE = regex.compile(r"[\s،,(]*(?:في|ب|،|\()?\s*(?:ال)?")
 
 
+# an Arabic word, then a bracket or quote opens (the word: group 1)
+_GLOSS_OPEN_RE = regex.compile(r"(\p{Arabic}+)\s*[(«\"“]\s*$")
+
+
+def _glosses_a_term(text: str, m: "Mention", named: list) -> bool:
+    """نظام المنتج المستقل "IPP"، محطات شمسية ضوئية (PV)، مادة ال"MDI": a short acronym in brackets or
+    quotes right after Arabic words no rule named spells out a term, not an organisation (after a
+    kind word, لمنظمة (OECD), it is the organisation's own)."""
+    if not (2 <= len(m.name) <= 5 and m.name.isalpha() and m.name.isupper()):
+        return False
+    before = _GLOSS_OPEN_RE.search(text, max(0, m.start - 40), m.start)
+    if not before or any(0 <= m.start - n.end <= 4 for n in named):
+        return False
+    kinds = rules()["kinds"]
+    return not any(rest in kinds for _, rest in strip_clitic(key(before.group(1)), ("و", "ب", "ل", "ف", "ك", "")))
+
+
 def clean_name(s: str) -> str:
     """A name without quotes, brackets and doubled spaces."""
     s = _BRACKETS_RE.sub(" ", s)
@@ -1280,6 +1297,7 @@ def entities(doc: Doc) -> Doc:
     gaz = f.gazetteer_mentions()
     rule_mentions += industrial_cities(doc, f, gaz) + geo_features(doc, f, gaz)
     _place_after(doc, rule_mentions + gaz)
+    latin = [m for m in latin if not _glosses_a_term(doc.text, m, rule_mentions + gaz)]
     found = _drop_described_orgs(rule_mentions + latin + gaz) + kingdom
     # a name signal inside a rule's mention needs no model (the rules win)
     asks_model = doc.sentences and active_recognizer() is not None
