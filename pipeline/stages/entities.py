@@ -292,6 +292,10 @@ class EntityFinder:
                         and not any(kk.endswith(mk) for mk in r["cluster_markers"]) \
                         and all(not x.startswith(("ال", "لل", "ل")) for x in self.keys[j:k]):
                     break
+                # شركة صدارة والمواد: a definite conjunct after a bare proper name starts a new phrase
+                # (not after a definite word: وزارة البترول والثروة المعدنية)
+                if k > j and kk.startswith("وال") and not self.keys[k - 1].startswith(("ال", "لل", "وال", "بال")):
+                    break
                 # (right after the kind word و is a root letter: مدينة وعد الشمال)
                 if k > j and kk.startswith("و") and not kk.startswith("وال"):
                     # للجبيل وينبع: a place coordinated with a genitive place stays in the name
