@@ -106,6 +106,9 @@ CASES = {
     "a definite conjunct after a definite word stays in the name": [
         ("وقالت وزارة البترول والثروة المعدنية إن الإنتاج ارتفع.", ("ORG", "وزارة البترول والثروة المعدنية", None)),
     ],
+    "an adjective that looks like a kind word does not make a name a reference": [
+        ("وقالت اللجنة المحلية للانتخابات البلدية إن التسجيل بدأ.", ("ORG", "اللجنة المحلية للانتخابات البلدية", None)),
+    ],
     "an acronym in brackets after a kind word is the organisation's": [
         ("وقال تقرير لمنظمة (OECD) إن النمو تباطأ.", ("ORG", "OECD", None)),
     ],
@@ -128,6 +131,11 @@ NOT_IN = {
     "a definite conjunct after a bare proper name starts a new phrase": [
         ("وتعاونت شركة صدارة والمواد الكيميائية في المشروع.", "شركة صدارة والمواد"),
         ("وتعاونت جامعة هارفارد والمعهد في الدراسة.", "جامعة هارفارد والمعهد"),
+    ],
+    "a kind word whose genitive is another kind word refers to that one": [
+        ("واحتفل مؤتمر الجمعية بالذكرى الخمسين.", "مؤتمر الجمعية"),
+        ("وقالت اللجنة العلمية للمؤتمر إن الأبحاث كثيرة.", "اللجنة العلمية للمؤتمر"),
+        ("وأعلنت بلدية المدينة عن خطة للنقل.", "بلدية المدينة"),
     ],
     "بأن (that) is in no name": [
         ("ووافقت بلدية لندن بأن المدينة ستتحول.", "بلدية لندن بأن المدينة"),

@@ -355,6 +355,12 @@ class EntityFinder:
             return None
         name_keys = [k for k in self.keys[j:parts_end] if self.toks[self.keys.index(k, j)].kind == "word"]
         content = [k for k in self.keys[j:parts_end] if k not in QUOTES_OPEN | QUOTES_CLOSE]
+        # مؤتمر الجمعية، بلدية المدينة، اللجنة العلمية للمؤتمر: a kind word whose genitive is another
+        # kind word, definite, refers to that one (the association's conference) and names nothing
+        # (an adjective may look like a kind word: للانتخابات البلدية)
+        last = content[-1] if content and not quoted and not latin_span else ""
+        if last[2:] in r["kinds"] and (len(content) == 1 and last.startswith("ال") or last.startswith("لل")):
+            return None
         # هيئة كهرباء ومياه دبي: bare nouns that a place's name closes are a name, generic or not
         closed_by_place = len(content) >= 2 and self._place_ends_at(parts_end) \
             and not any(x.startswith(("ال", "لل", "ل")) for x in content[:-1])
