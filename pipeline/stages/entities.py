@@ -252,6 +252,7 @@ class EntityFinder:
             return None
         parts_end = j
         quoted = None
+        place_at = (-1, -1)  # the last place named inside the name: its first token and its end
         # a quoted name: مجموعة "دونكيرك"
         if self.keys[j] in QUOTES_OPEN:
             k = j + 1
@@ -264,7 +265,6 @@ class EntityFinder:
                 return None
         else:
             k = j
-            place_end = -1  # where a place named inside the name ends
             # (a name holding a lineage runs longer: مجمع الشيخ محمد بن راشد آل مكتوم للطاقة الشمسية)
             while k < self.n and (k - j < 7 or k - j < 10 and not r["lineage"].isdisjoint(self.keys[j:k])):
                 t = self.toks[k]
@@ -272,10 +272,10 @@ class EntityFinder:
                 if t.kind == "latin" or t.kind == "num":
                     break
                 # غرفة تجارة باريس اتفاقية: a bare word after the place that closes the name starts anew
-                if k == place_end and not kk.startswith(("ال", "لل", "وال")):
+                if k == place_at[1] and not kk.startswith(("ال", "لل", "وال")):
                     break
-                if k > j and k >= place_end:
-                    place_end = self._place_end(k)
+                if k > j and k >= place_at[1] and self._place_end(k) > 0:
+                    place_at = (k, self._place_end(k))
                 if t.kind != "word" or (k > j and kk in r["kinds"]):
                     break
                 if kk in r["stops"] and not (k == j and kk in r["royal_titles"]):
@@ -283,7 +283,7 @@ class EntityFinder:
                 # a verb or a بـ/كـ phrase ends a name (بالتعاون، كأكبر; يقوم، تعد)
                 # (a short word in با- is a name's own: أكوا باور)
                 if k > j and (kk.startswith(("بال", "كال", "لت", "لا", "لإ"))
-                              or kk.startswith("با") and len(kk) >= 5 and place_end <= k
+                              or kk.startswith("با") and len(kk) >= 5 and place_at[1] <= k
                               or kk in ("لديها", "لديه", "لها", "له")
                               or kk.startswith("ي") and len(kk) >= 4 or kk in r["verbs"] or kk in r["speech_verbs"]):
                     break  # (شركة أبل قالت إن: a speech verb too)
@@ -303,7 +303,7 @@ class EntityFinder:
                         and gazetteer().table.match(self.keys, k, kk[1:])
                     # هيئة كهرباء ومياه دبي، غرفة تجارة وصناعة الرياض: bare nouns joined in a construct
                     # that a place's name closes
-                    construct = k + 1 < self.n and self._place_ends_at(k + 2) \
+                    construct = k + 1 < self.n and self._place_end(k + 1) > 0 \
                         and not any(x.startswith(("ال", "لل", "ل")) for x in self.keys[j:k + 1])
                     if not (genitive_places or construct):
                         break
@@ -362,8 +362,8 @@ class EntityFinder:
         if last[2:] in r["kinds"] and (len(content) == 1 and last.startswith("ال") or last.startswith("لل")):
             return None
         # هيئة كهرباء ومياه دبي: bare nouns that a place's name closes are a name, generic or not
-        closed_by_place = len(content) >= 2 and self._place_ends_at(parts_end) \
-            and not any(x.startswith(("ال", "لل", "ل")) for x in content[:-1])
+        closed_by_place = place_at[1] == parts_end and place_at[0] > j \
+            and not any(x.startswith(("ال", "لل", "ل")) for x in self.keys[j:place_at[0]])
         if not content or (content[0] in r["generic"] and not latin_span and not quoted and not closed_by_place):
             return None  # منطقة صناعية رئيسية، مبادرة تابعة ل...: a description, not a name
         if not latin_span and not quoted and content[0].startswith(("لا", "لت")) and len(content[0]) >= 5:
@@ -530,6 +530,9 @@ class EntityFinder:
                         and _foreign_family_name(kk, r) and not self._tanween(j):
                     j += 1  # دونالد ترامب، جون مور: an unknown word after a first name is its family name
                 break
+            place = gazetteer().table.match_clitic(self.keys, start)
+            if place and place[0] == j and place[1].type in ("GPE", "LOC"):
+                continue  # أبو ظبي: a place the gazetteer knows whole, not a kunya
             if j - start >= 2 or (cue and j - start >= 1 and j < self.n and self.keys[j] in ("،", ",")):
                 s_, e_ = self.span(start, j, clitic if not cue else "")
                 out.append(Mention(s_, e_, "PERSON", clean_name(self.doc.text[s_:e_]),
