@@ -274,8 +274,10 @@ class EntityFinder:
                 # غرفة تجارة باريس اتفاقية: a bare word after the place that closes the name starts anew
                 if k == place_at[1] and not kk.startswith(("ال", "لل", "وال")):
                     break
-                if k > j and k >= place_at[1] and self._place_end(k) > 0:
-                    place_at = (k, self._place_end(k))
+                if k > j and k >= place_at[1]:
+                    end = self._place_end(k)
+                    if end > 0:
+                        place_at = (k, end)
                 if t.kind != "word" or (k > j and kk in r["kinds"]):
                     break
                 if kk in r["stops"] and not (k == j and kk in r["royal_titles"]):
@@ -530,10 +532,10 @@ class EntityFinder:
                         and _foreign_family_name(kk, r) and not self._tanween(j):
                     j += 1  # دونالد ترامب، جون مور: an unknown word after a first name is its family name
                 break
-            place = gazetteer().table.match_clitic(self.keys, start)
-            if place and place[0] == j and place[1].type in ("GPE", "LOC"):
-                continue  # أبو ظبي: a place the gazetteer knows whole, not a kunya
             if j - start >= 2 or (cue and j - start >= 1 and j < self.n and self.keys[j] in ("،", ",")):
+                place = gazetteer().table.match_clitic(self.keys, start)
+                if place and place[0] == j and place[1].type in ("GPE", "LOC"):
+                    continue  # أبو ظبي: a place the gazetteer knows whole, not a kunya
                 s_, e_ = self.span(start, j, clitic if not cue else "")
                 out.append(Mention(s_, e_, "PERSON", clean_name(self.doc.text[s_:e_]),
                                    "person_cue" if cue else "person_name"))
